@@ -1,0 +1,50 @@
+// Resolved configuration shared by every stage. Built from action inputs, CLI flags and `.image-audit.yml`
+// (inputs/flags win over the file). Pure data: no I/O here.
+import type { Severity } from '../report/types.js';
+
+/** A byte limit, absolute or relative to the base image (for increases) / image size (for waste). */
+export type ByteLimit = { bytes: number } | { percent: number };
+
+export interface Thresholds {
+  maxSize?: number;
+  maxCompressedSize?: number;
+  maxLayers?: number;
+  maxSizeIncrease?: ByteLimit;
+  maxLayersIncrease?: number;
+  maxWasted?: ByteLimit;
+  minEfficiency?: number;
+  /** Default true: any unsuppressed secret finding fails the run. */
+  failOnSecrets: boolean;
+  /** Lowest lint severity that fails the run; default `error`. */
+  failOnLint: Severity | 'none';
+}
+
+export interface SecretSuppression {
+  fingerprint?: string;
+  rule?: string;
+  /** Image path (glob with `*` and `**`) for rule+path suppressions. */
+  path?: string;
+  reason?: string;
+  /** ISO date; the suppression stops applying after it. */
+  expires?: string;
+}
+
+export interface AuditConfig {
+  /** Per-rule severity override or `off`. */
+  rules: Record<string, Severity | 'off'>;
+  thresholds: Thresholds;
+  secrets: {
+    suppressions: SecretSuppression[];
+    /** Image paths (globs) never content-scanned nor reported. */
+    allowPaths: string[];
+  };
+  /** `wasted-space` finding threshold: bytes or percent of the image, whichever is larger (default 1 MB / 5 %). */
+  waste: { minBytes: number; minPercent: number };
+}
+
+export const defaultConfig = (): AuditConfig => ({
+  rules: {},
+  thresholds: { failOnSecrets: true, failOnLint: 'error' },
+  secrets: { suppressions: [], allowPaths: [] },
+  waste: { minBytes: 1_000_000, minPercent: 5 }
+});
