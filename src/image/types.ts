@@ -40,3 +40,21 @@ export interface LayerSubscriber {
   /** Called once, after the whole archive is read and layers are ordered. */
   finish?(layout: ImageLayout): void;
 }
+
+/** What the reader measured for one layer while streaming it (stack order in ImageArchive.layerStats). */
+export interface LayerStats {
+  /** 0-based position in RootFS.Layers. */
+  index: number;
+  layerKey: string;
+  /** sha256 of the uncompressed layer tar, `sha256:…`; verified against the config's diff id. */
+  diffId: string;
+  /** Bytes of the uncompressed layer tar. */
+  tarBytes: number;
+  /** Bytes as Docker counts a layer: regular file contents (hard links once) + symlink target lengths. */
+  size: number;
+  /** Entries in the layer tar (files, dirs, links, whiteouts). */
+  entries: number;
+  /** gzip -6 size of the layer tar: estimated, or exact when the archive stored it gzip-compressed. */
+  compressedSize: number;
+  compressedExact: boolean;
+}

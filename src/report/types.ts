@@ -133,6 +133,8 @@ export interface ThresholdResult {
   limit: string;
   actual: string;
   passed: boolean;
+  /** Set when the threshold could not be evaluated (e.g. an increase limit without a baseline): why. passed is true then. */
+  skipped?: string;
 }
 
 export interface Verdict {

@@ -1,0 +1,73 @@
+// Preconditions on the Docker side, each failing with one actionable paragraph.
+import type { Runtime } from '../util/runtime.js';
+import { UserError } from '../util/errors.js';
+
+const START_HINT =
+  'Start one and try again: on a GitHub-hosted runner Docker is already running; on Debian/Ubuntu run ' +
+  '`sudo systemctl start docker` (or `sudo dockerd &`); in this repository `bash scripts/engine.sh` installs and starts one.';
+
+/** Throws a UserError when the docker CLI is missing or no engine answers. Returns the server version. */
+export async function ensureEngine(runtime: Runtime): Promise<string> {
+  let result;
+  try {
+    result = await runtime.exec.run('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true });
+  } catch {
+    throw new UserError('The docker command was not found on PATH.', 'Install the Docker CLI (Debian: apt-get install docker.io).');
+  }
+  if (result.exitCode !== 0 || !result.stdout.trim()) {
+    const why = lastLine(result.stderr) || 'no answer';
+    throw new UserError(`No Docker engine is reachable (${why}).`, START_HINT);
+  }
+  return result.stdout.trim();
+}
+
+export async function ensureBuildx(runtime: Runtime, builder?: string): Promise<void> {
+  const v = await runtime.exec.run('docker', ['buildx', 'version'], { silent: true });
+  if (v.exitCode !== 0) {
+    throw new UserError(
+      'docker buildx is not installed, and image-audit builds with buildx.',
+      'Install the buildx plugin (GitHub runners have it; Debian: apt-get install docker-buildx; or use docker/setup-buildx-action), or analyse an existing image with --image / the image input.'
+    );
+  }
+  if (builder) {
+    const b = await runtime.exec.run('docker', ['buildx', 'inspect', builder], { silent: true });
+    if (b.exitCode !== 0) {
+      throw new UserError(
+        `The buildx builder '${builder}' does not exist.`,
+        'Create it first (docker buildx create --name NAME, or docker/setup-buildx-action) or leave the builder input empty to use the default.'
+      );
+    }
+  }
+}
+
+export async function imageExists(runtime: Runtime, ref: string): Promise<boolean> {
+  const r = await runtime.exec.run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { silent: true });
+  return r.exitCode === 0;
+}
+
+/** Makes sure `ref` is in the local image store, pulling it when a registry is reachable. */
+export async function ensureImage(runtime: Runtime, ref: string): Promise<void> {
+  if (ref.startsWith('-')) throw new UserError(`Image reference '${ref}' is not valid.`, 'Give a name like app:1.2 or an image id.');
+  if (await imageExists(runtime, ref)) return;
+  runtime.log.info(`Image ${ref} is not local; pulling it.`);
+  const pull = await runtime.exec.run('docker', ['pull', ref], { silent: true });
+  if (pull.exitCode !== 0) {
+    throw new UserError(
+      `The image '${ref}' does not exist locally and could not be pulled (${lastLine(pull.stderr) || 'pull failed'}).`,
+      'Check the name and tag (docker images lists local ones), log in to its registry first (docker login), or build it with the file/context inputs instead.'
+    );
+  }
+}
+
+/** Number of filesystem layers of a local image, or undefined when it is not local. */
+export async function layerCount(runtime: Runtime, ref: string): Promise<number | undefined> {
+  const r = await runtime.exec.run('docker', ['image', 'inspect', '--format', '{{len .RootFS.Layers}}', ref], { silent: true });
+  if (r.exitCode !== 0) return undefined;
+  const n = Number(r.stdout.trim());
+  return Number.isInteger(n) ? n : undefined;
+}
+
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}

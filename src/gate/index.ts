@@ -1,0 +1,1 @@
+export { evaluateThresholds, failingLintFindings } from './evaluate.js';
