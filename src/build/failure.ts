@@ -12,7 +12,7 @@ export interface BuildFailure {
   tail: string[];
 }
 
-const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+const collapse = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
 
 /**
  * @param log the build's combined output (progress=plain)

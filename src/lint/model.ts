@@ -1,0 +1,330 @@
+// The Dockerfile as the rules see it: stages (with which ones ship), and steps with their parsed RUN scripts,
+// COPY sources and mounts. Built once per lint from dockerfile-ast; rules never touch the AST for anything
+// this model already answers.
+import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { parseImageRef, type ImageRef } from './images.js';
+import { parseShell, type ShellCommand } from './shell.js';
+import { UserError } from '../util/errors.js';
+
+export interface Mount {
+  type: string;
+  target?: string;
+  id?: string;
+}
+
+export interface RunInfo {
+  /** The shell script the RUN executes (heredoc bodies for `RUN <<EOF`, `sh -c` text for exec form). */
+  script: string;
+  commands: ShellCommand[];
+  mounts: Mount[];
+  /** Other flags (`--network`, `--security`) that change what the RUN can do. */
+  otherFlags: string[];
+}
+
+export interface CopyInfo {
+  sources: string[];
+  dest?: string;
+  /** `--from` stage or image (COPY only). */
+  from?: string;
+  /** `COPY <<EOF file` writes inline content, no context files. */
+  heredoc: boolean;
+  /** `COPY . .`, `ADD . /app`: the whole build context. */
+  wholeContext: boolean;
+}
+
+export interface Step {
+  instruction: Instruction;
+  /** Upper-case keyword (`RUN`). */
+  keyword: string;
+  /** Undefined for ARGs before the first FROM. */
+  stage?: Stage;
+  /** 1-based lines; columns 1-based with endColumn one past the last character (as SARIF). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Keyword, flags and arguments on one line, whitespace collapsed: what the fingerprint hashes. */
+  text: string;
+  flags: Flag[];
+  run?: RunInfo;
+  copy?: CopyInfo;
+}
+
+export interface Stage {
+  index: number;
+  /** `AS name`, lower-cased as BuildKit does. */
+  name?: string;
+  /** Name, or the index as text: what messages show. */
+  label: string;
+  fromStep: Step;
+  /** The FROM argument after global ARG substitution. */
+  baseText: string;
+  /** Set when the stage is built FROM an earlier stage. */
+  parent?: Stage;
+  /** Set when the stage is built FROM an image (not another stage). */
+  baseImage?: ImageRef;
+  steps: Step[];
+  /** True for the final stage (or `target`) and every stage it is built FROM, transitively. */
+  shipped: boolean;
+}
+
+export interface DockerfileModel {
+  /** The path as the caller gave it (findings use it as `file`). */
+  file: string;
+  source: string;
+  stages: Stage[];
+  /** ARG instructions before the first FROM. */
+  globalSteps: Step[];
+  /** Every step in file order. */
+  steps: Step[];
+  /** The stage the build produces. */
+  finalStage?: Stage;
+  escapeChar: string;
+  hasSyntaxDirective: boolean;
+  /** Comment lines (1-based) with their text, for inline ignores. */
+  comments: { line: number; text: string }[];
+}
+
+const WHITESPACE = /\s+/g;
+
+/** `RUN apt-get install -y gcc` on one line: keyword, flags and arguments, whitespace collapsed. */
+export function normaliseInstruction(instr: Instruction): string {
+  const flags = 'getFlags' in instr && typeof instr.getFlags === 'function' ? (instr.getFlags() as Flag[]).map((f) => f.toString()) : [];
+  const args = instr.getArgumentsContent() ?? '';
+  return [instr.getKeyword().toUpperCase(), ...flags, args].join(' ').replace(WHITESPACE, ' ').trim();
+}
+
+function flagsOf(instr: Instruction): Flag[] {
+  return 'getFlags' in instr && typeof instr.getFlags === 'function' ? (instr.getFlags() as Flag[]) : [];
+}
+
+function parseMount(value: string | null): Mount {
+  const mount: Mount = { type: 'bind' };
+  for (const part of (value ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    const key = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
+    const val = eq === -1 ? '' : part.slice(eq + 1).trim();
+    if (key === 'type') mount.type = val.toLowerCase();
+    else if (key === 'target' || key === 'dst' || key === 'destination') mount.target = val;
+    else if (key === 'id') mount.id = val;
+  }
+  return mount;
+}
+
+const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
+const SHELLS = new Set(['', 'sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/usr/bin/env bash', 'set -e', 'set -ex', 'set -eux']);
+
+function runInfo(instr: Instruction, flags: Flag[]): RunInfo {
+  const content = instr.getArgumentsContent() ?? '';
+  const mounts = flags.filter((f) => f.getName().toLowerCase() === 'mount').map((f) => parseMount(f.getValue()));
+  const otherFlags = flags.filter((f) => f.getName().toLowerCase() !== 'mount').map((f) => f.toString());
+  let script = content;
+  const trimmed = content.trim();
+  if (trimmed.startsWith('[')) {
+    // Exec form. dockerfile-ast's JSON strings drop spaces inside values, so parse the JSON ourselves.
+    try {
+      const argv: unknown = JSON.parse(trimmed);
+      if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) {
+        const words = argv as string[];
+        const shellC = /(^|\/)(ba|da|a|z)?sh$/.test(words[0] ?? '') && words[1] === '-c';
+        script = shellC ? (words[2] ?? '') : words.map((w) => (/[\s'"]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w)).join(' ');
+      }
+    } catch {
+      // Not valid JSON: Docker runs it as a shell command, so do we.
+    }
+  } else if ('getHeredocs' in instr && typeof instr.getHeredocs === 'function') {
+    const heredocs = instr.getHeredocs() as { getContentRange(): { start: { line: number }; end: { line: number } } | null }[];
+    if (heredocs.length > 0) {
+      const firstLine = content.split('\n', 1)[0];
+      const command = firstLine.replace(HEREDOC_MARKER, '').trim();
+      const lines = content.split('\n');
+      // The heredoc body is the script when it is fed to a shell; `RUN python3 <<EOF` runs python, not sh.
+      if (SHELLS.has(command) || /^(ba|da|a)?sh(\s|$)/.test(command)) {
+        const startLine = instr.getRange().start.line;
+        const bodies = heredocs
+          .map((h) => h.getContentRange())
+          .filter((r): r is NonNullable<typeof r> => r !== null)
+          .map((r) => lines.slice(r.start.line - startLine, r.end.line - startLine + 1).join('\n'));
+        script = [command, ...bodies].join('\n');
+      } else {
+        script = command;
+      }
+    }
+  }
+  return { script, commands: parseShell(script), mounts, otherFlags };
+}
+
+function splitCopyArgs(instr: Instruction): { args: string[]; heredoc: boolean } {
+  const content = (instr.getArgumentsContent() ?? '').trim();
+  if (content.startsWith('[')) {
+    try {
+      const argv: unknown = JSON.parse(content);
+      if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) return { args: argv as string[], heredoc: false };
+    } catch {
+      // fall through to word splitting
+    }
+  }
+  const heredoc = /^<<|\s<</.test(content.split('\n', 1)[0]);
+  const firstLine = heredoc ? content.split('\n', 1)[0] : content;
+  return { args: firstLine.split(WHITESPACE).filter(Boolean), heredoc };
+}
+
+function copyInfo(instr: Instruction, flags: Flag[]): CopyInfo {
+  const { args, heredoc } = splitCopyArgs(instr);
+  const from = flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue() ?? undefined;
+  const sources = heredoc ? [] : args.slice(0, -1);
+  const dest = args.length > 0 ? args[args.length - 1] : undefined;
+  const wholeContext = !from && !heredoc && sources.some((s) => /^(\.|\.\/|\.\/\.|\/)$/.test(s) || s === './*' || s === '*');
+  return { sources, dest, from, heredoc, wholeContext };
+}
+
+/** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` with global ARG defaults. Unknown variables stay. */
+function substitute(text: string, vars: Map<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
+    const name = (braced ?? bare) as string;
+    const value = vars.get(name);
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined && /:-|-/.test(whole)) return fallback as string;
+    return whole;
+  });
+}
+
+function makeStep(instr: Instruction, stage: Stage | undefined): Step {
+  const range = instr.getRange();
+  const keyword = instr.getKeyword().toUpperCase();
+  const flags = flagsOf(instr);
+  const step: Step = {
+    instruction: instr,
+    keyword,
+    stage,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+    text: normaliseInstruction(instr),
+    flags
+  };
+  if (keyword === 'RUN') step.run = runInfo(instr, flags);
+  else if (keyword === 'COPY' || keyword === 'ADD') step.copy = copyInfo(instr, flags);
+  return step;
+}
+
+/** Parses the Dockerfile and resolves stages. An unknown `target` is a UserError listing the stages. */
+export function buildModel(file: string, source: string, target?: string): DockerfileModel {
+  const df = DockerfileParser.parse(source);
+  const stages: Stage[] = [];
+  const globalSteps: Step[] = [];
+  const steps: Step[] = [];
+  const globalArgs = new Map<string, string>();
+  let current: Stage | undefined;
+
+  for (const instr of df.getInstructions()) {
+    const keyword = instr.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      const step = makeStep(instr, undefined);
+      const from = instr as From;
+      const baseText = substitute(from.getImage() ?? '', globalArgs);
+      const stageName = from.getBuildStage()?.toLowerCase() ?? undefined;
+      const parent = stages.find((s) => s.name !== undefined && s.name === baseText.toLowerCase());
+      current = {
+        index: stages.length,
+        name: stageName,
+        label: stageName ?? String(stages.length),
+        fromStep: step,
+        baseText,
+        parent,
+        baseImage: parent ? undefined : parseImageRef(baseText),
+        steps: [step],
+        shipped: false
+      };
+      step.stage = current;
+      stages.push(current);
+      steps.push(step);
+      continue;
+    }
+    const step = makeStep(instr, current);
+    steps.push(step);
+    if (current) current.steps.push(step);
+    else {
+      globalSteps.push(step);
+      if (keyword === 'ARG') {
+        for (const prop of (instr as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
+          globalArgs.set(prop.getName(), prop.getValue() ?? '');
+        }
+      }
+    }
+  }
+
+  let finalStage: Stage | undefined = stages[stages.length - 1];
+  if (target !== undefined) {
+    finalStage = stages.find((s) => s.name === target.toLowerCase());
+    if (!finalStage) {
+      const names = stages.map((s) => s.name).filter((n): n is string => n !== undefined);
+      throw new UserError(
+        `Build target '${target}' is not a stage of ${file}. ` +
+          (names.length > 0 ? `Its named stages are: ${names.join(', ')}.` : 'It has no named stages (add `AS <name>` to a FROM line).') +
+          ' Set target to one of them or leave it empty to build the last stage.'
+      );
+    }
+  }
+  for (let s: Stage | undefined = finalStage; s; s = s.parent) s.shipped = true;
+
+  const comments = df.getComments().map((c) => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
+  return {
+    file,
+    source,
+    stages,
+    globalSteps,
+    steps,
+    finalStage,
+    escapeChar: df.getEscapeCharacter(),
+    hasSyntaxDirective: df.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax'),
+    comments
+  };
+}
+
+/** The stage chain from `stage` up to the one built FROM an image: [stage, parent, grandparent…]. */
+export function stageChain(stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !chain.includes(s); s = s.parent) chain.push(s);
+  return chain;
+}
+
+/** ENV values in effect just before `step` (inherited from parent stages). Lower-cased names are not merged. */
+export function envBefore(step: Step): Map<string, string> {
+  const env = new Map<string, string>();
+  if (!step.stage) return env;
+  const chain = stageChain(step.stage).reverse();
+  for (const stage of chain) {
+    for (const s of stage.steps) {
+      if (s === step) return env;
+      if (s.keyword !== 'ENV') continue;
+      for (const p of (s.instruction as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
+        env.set(p.getName(), p.getValue() ?? '');
+      }
+    }
+  }
+  return env;
+}
+
+/** 1-based line and column of an offset inside the source. */
+export function positionAt(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Offset of a 1-based line/column in the source. */
+export function offsetOf(source: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = source.indexOf('\n', offset);
+    if (next === -1) return source.length;
+    offset = next + 1;
+  }
+  return offset + column - 1;
+}

@@ -1,0 +1,239 @@
+// The PR comment and the job summary. Both come from Report (+ ReportDiff when there is a baseline); the
+// comment is the same document with shorter lists, cut to fit GitHub's 65,536-character limit, and points to
+// the job summary for the rest. All user-controlled text goes through escape.ts.
+import type { MetricDelta, ReportDiff, StepMatch } from '../compare/types.js';
+import { reportMetrics } from '../compare/compare.js';
+import type { Finding, Report, ThresholdResult } from '../report/types.js';
+import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
+import { code, escapeMarkdown, shorten } from './escape.js';
+import { renderLayerChart } from './mermaid.js';
+
+/** GitHub rejects comment bodies over 65,536 characters (HTTP 422); keep a margin for the marker and footer. */
+export const COMMENT_LIMIT = 65_000;
+/** The job summary upload limit is 1 MiB per step. */
+export const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+
+export interface MarkdownOptions {
+  /** Heading, e.g. the Dockerfile and target; escaped here. */
+  title?: string;
+  /** Where the full report is (the run's job summary), linked from the comment footer and truncation notice. */
+  summaryUrl?: string;
+}
+
+export interface CommentOptions extends MarkdownOptions {
+  /** Hidden HTML marker that identifies the sticky comment (see escape.htmlCommentMarker). */
+  marker: string;
+  /** Defaults to COMMENT_LIMIT; tests use smaller limits. */
+  maxLength?: number;
+}
+
+interface Limits {
+  steps: number;
+  findings: number;
+  layers: number;
+  chart: boolean;
+  details: boolean;
+}
+
+const FULL: Limits = { steps: 100, findings: 1000, layers: 500, chart: true, details: true };
+const COMMENT_STEPS: Limits[] = [
+  { steps: 10, findings: 50, layers: 60, chart: true, details: true },
+  { steps: 10, findings: 20, layers: 20, chart: true, details: true },
+  { steps: 5, findings: 10, layers: 0, chart: true, details: false },
+  { steps: 5, findings: 5, layers: 0, chart: false, details: false }
+];
+
+const sign = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '±0');
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+
+function formatValue(m: MetricDelta, v: number | undefined): string {
+  if (v === undefined) return '–';
+  if (m.unit === 'bytes') return formatBinaryBytes(v);
+  if (m.unit === 'ratio') return pct(v);
+  return String(v);
+}
+
+function formatDelta(m: MetricDelta): string {
+  if (m.delta === undefined || m.base === undefined) return '–';
+  if (m.unit === 'bytes') return m.delta === 0 ? '±0 B' : `${formatBytesDelta(m.delta)} (${formatPercentDelta(m.delta, m.base)})`;
+  if (m.unit === 'ratio') {
+    const points = m.delta * 100;
+    return Math.abs(points) < 0.05 ? '±0 pts' : `${points > 0 ? '+' : '-'}${Math.abs(points).toFixed(1)} pts`;
+  }
+  return sign(m.delta);
+}
+
+function verdictLine(report: Report): string {
+  const v = report.verdict;
+  if (!v) return '**Verdict:** not evaluated';
+  const evaluated = v.checks.filter((c) => !c.skipped);
+  if (v.passed) return `**✅ Passed** — ${evaluated.length} threshold${evaluated.length === 1 ? '' : 's'} met.`;
+  const failed = v.checks.filter((c) => !c.passed).map((c) => `\`${c.name}\` (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
+  return `**❌ Failed** — ${failed.join(', ')}`;
+}
+
+function metricsTable(report: Report, diff: ReportDiff | undefined): string {
+  if (!report.image) return '_No image was analysed (lint only)._';
+  if (!diff) {
+    const rows = reportMetrics(report).filter((m) => m.head !== undefined);
+    return ['| Metric | PR |', '| --- | ---: |', ...rows.map((m) => `| ${m.label} | ${formatValue(m, m.head)} |`)].join('\n');
+  }
+  const rows = diff.metrics.filter((m) => m.head !== undefined || m.base !== undefined);
+  const baseHeader = diff.baseLabel ? `Base (${escapeMarkdown(shorten(diff.baseLabel, 40))})` : 'Base';
+  return [
+    `| Metric | ${baseHeader} | PR | Δ |`,
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map((m) => `| ${m.label} | ${formatValue(m, m.base)} | ${formatValue(m, m.head)} | ${formatDelta(m)} |`)
+  ].join('\n');
+}
+
+const stepLine = (s: StepMatch): string => {
+  if (s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine) return `${s.baseLine} → ${s.headLine}`;
+  return String(s.headLine ?? s.baseLine ?? '–');
+};
+
+function stepsTable(steps: StepMatch[], max: number): string {
+  const changed = steps
+    .filter((s) => s.status !== 'unchanged')
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.instruction.localeCompare(b.instruction));
+  if (changed.length === 0) return '_No step changed its layers._';
+  const shown = changed.slice(0, max);
+  const rows = shown.map((s) => {
+    const what = s.baseInstruction ? `${code(s.instruction, 80)}<br>was ${code(s.baseInstruction, 80)}` : code(s.instruction, 80);
+    const status = s.status === 'added' ? ' 🆕' : s.status === 'removed' ? ' 🗑️' : '';
+    const base = s.baseLayers.length ? formatBinaryBytes(s.baseSize) : '–';
+    const head = s.headLayers.length ? formatBinaryBytes(s.headSize) : '–';
+    return `| ${what}${status} | ${stepLine(s)} | ${base} | ${head} | ${formatBytesDelta(s.delta)} |`;
+  });
+  const more = changed.length > shown.length ? `\n\n_…and ${changed.length - shown.length} more changed steps._` : '';
+  return ['| Step | Line | Base | PR | Δ |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n') + more;
+}
+
+function where(f: Finding): string {
+  const parts: string[] = [];
+  if (f.file) parts.push(code(`${f.file}${f.line !== undefined ? `:${f.line}` : ''}`, 80));
+  if (f.path) parts.push(code(`/${f.path}`, 80));
+  if (f.layer !== undefined) parts.push(`layer ${f.layer}`);
+  return parts.join(' ') || '–';
+}
+
+const SEVERITY_ICON = { error: '🔴', warning: '🟠', info: '🔵' } as const;
+
+function findingsTable(findings: Finding[], max: number): string {
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity] || a.rule.localeCompare(b.rule));
+  const shown = sorted.slice(0, max);
+  const rows = shown.map((f) => {
+    // A secret finding shows its masked form only, never the message or details (defence in depth).
+    const text = f.category === 'secret' ? `secret ${code(f.masked ?? '…', 40)}` : escapeMarkdown(shorten(f.message, 200));
+    const suppressed = f.suppressed ? ' _(suppressed)_' : '';
+    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
+  });
+  const more = sorted.length > shown.length ? `\n\n_…and ${sorted.length - shown.length} more._` : '';
+  return ['| Severity | Rule | Where | Finding |', '| --- | --- | --- | --- |', ...rows].join('\n') + more;
+}
+
+function thresholdsTable(checks: ThresholdResult[]): string {
+  if (checks.length === 0) return '_No thresholds configured._';
+  return [
+    '| Threshold | Limit | Measured | Result |',
+    '| --- | ---: | ---: | --- |',
+    ...checks.map((c) => {
+      const result = c.skipped ? `⏭️ not evaluated (${escapeMarkdown(c.skipped)})` : c.passed ? '✅ pass' : '❌ fail';
+      return `| \`${c.name}\` | ${escapeMarkdown(c.limit)} | ${escapeMarkdown(c.actual)} | ${result} |`;
+    })
+  ].join('\n');
+}
+
+function layersTable(report: Report, max: number): string {
+  const shown = report.layers.slice(0, max);
+  const rows = shown.map((l) => {
+    const step = l.step ? code(l.step.instruction, 80) : code(l.createdBy, 80);
+    const line = l.step?.line ?? '–';
+    const wasted = l.wastedBytes ? formatBytes(l.wastedBytes) : '–';
+    return `| ${l.index}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
+  });
+  const more = report.layers.length > shown.length ? `\n\n_…and ${report.layers.length - shown.length} more layers._` : '';
+  return ['| # | Step | Line | Size | Compressed | Wasted |', '| ---: | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n') + more;
+}
+
+const details = (summary: string, body: string, open = false) =>
+  `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+
+function wastedFilesTable(report: Report, max: number): string {
+  const files = [...(report.wastedFiles ?? [])].sort((a, b) => b.bytes - a.bytes).slice(0, max);
+  if (files.length === 0) return '';
+  return [
+    '| Path | Bytes | Added in layer | Hidden in layer | How |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${w.addedInLayer} | ${w.hiddenInLayer} | ${w.how} |`)
+  ].join('\n');
+}
+
+function renderBody(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions, limits: Limits): string {
+  const parts: string[] = [];
+  const heading = opts.title ? `### 🐳 image-audit: ${escapeMarkdown(shorten(opts.title, 120))}` : '### 🐳 image-audit';
+  parts.push(heading, verdictLine(report));
+  if (!diff && report.image) parts.push('_No baseline: showing this build only._');
+  parts.push(metricsTable(report, diff));
+
+  if (diff) {
+    parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps));
+    const newFindings = diff.newFindings.filter((f) => !f.suppressed);
+    parts.push(`#### New findings in this PR (${newFindings.length})`);
+    parts.push(newFindings.length ? findingsTable(newFindings, limits.findings) : '_None._ 🎉');
+    if (limits.details && diff.existingFindings.length) {
+      parts.push(details(`Already on base (${diff.existingFindings.length})`, findingsTable(diff.existingFindings, limits.findings)));
+    }
+    if (limits.details && diff.fixedFindings.length) {
+      parts.push(details(`Fixed in this PR (${diff.fixedFindings.length})`, findingsTable(diff.fixedFindings, limits.findings)));
+    }
+  } else {
+    const active = report.findings.filter((f) => !f.suppressed);
+    parts.push(`#### Findings (${active.length})`);
+    parts.push(active.length ? findingsTable(active, limits.findings) : '_None._ 🎉');
+  }
+
+  if (limits.details && report.verdict) parts.push(details('Thresholds', thresholdsTable(report.verdict.checks)));
+  if (limits.chart && report.layers.length) {
+    const chart = renderLayerChart(report, diff?.steps);
+    if (chart) parts.push(details(diff ? 'Layer sizes, base vs PR' : 'Layer sizes', chart));
+  }
+  if (limits.layers > 0 && report.layers.length) parts.push(details(`Layers (${report.layers.length})`, layersTable(report, limits.layers)));
+  if (limits.details) {
+    const wasted = wastedFilesTable(report, Math.min(limits.findings, 50));
+    if (wasted) parts.push(details('Largest wasted files', wasted));
+  }
+  return parts.join('\n\n');
+}
+
+const summaryPointer = (opts: MarkdownOptions) =>
+  opts.summaryUrl ? `[the job summary](${encodeURI(opts.summaryUrl)})` : 'the job summary of this run';
+
+/** The job summary: the full report. */
+export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions = {}): string {
+  const body = renderBody(report, diff, opts, FULL);
+  if (body.length <= SUMMARY_LIMIT) return body + '\n';
+  const smaller = renderBody(report, diff, opts, { ...FULL, findings: 200, layers: 100, steps: 50 });
+  if (smaller.length <= SUMMARY_LIMIT) return smaller + '\n_Lists cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  return smaller.slice(0, SUMMARY_LIMIT - 200) + '\n\n_…cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+}
+
+/** The sticky PR comment: starts with the marker, always fits GitHub's limit. */
+export function renderComment(report: Report, diff: ReportDiff | undefined, opts: CommentOptions): string {
+  const limit = opts.maxLength ?? COMMENT_LIMIT;
+  const footer = `\n\n<sub>Full report: ${summaryPointer(opts)}.</sub>\n`;
+  for (const [i, limits] of COMMENT_STEPS.entries()) {
+    const body = `${opts.marker}\n${renderBody(report, diff, opts, limits)}`;
+    const truncated = i > 0 ? `\n\n_Shortened to fit a PR comment; see ${summaryPointer(opts)} for everything._` : '';
+    const full = body + truncated + footer;
+    if (full.length <= limit) return full;
+  }
+  // Still too long (e.g. a huge title or verdict): hard cut at a line boundary, never inside an entity.
+  const notice = `\n\n_…cut to fit a PR comment; see ${summaryPointer(opts)} for everything._` + footer;
+  const body = `${opts.marker}\n${renderBody(report, diff, opts, COMMENT_STEPS[COMMENT_STEPS.length - 1])}`;
+  const room = Math.max(0, limit - notice.length);
+  const cut = body.slice(0, room);
+  const atLine = cut.lastIndexOf('\n');
+  return (atLine > opts.marker.length ? cut.slice(0, atLine) : cut) + notice;
+}
