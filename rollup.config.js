@@ -8,7 +8,7 @@ const bundle = (input, file, banner) => ({
   input,
   output: { file, format: 'es', sourcemap: false, banner, inlineDynamicImports: true },
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], outDir: 'dist', rootDir: 'src', noEmitOnError: true }),
+    typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], outDir: 'dist', noEmitOnError: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json()

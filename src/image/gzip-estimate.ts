@@ -4,12 +4,12 @@
 // the stream as a preset dictionary, which is exactly the history a continuous gzip would have had at that
 // point, so the sampled unit compresses as it would inside the real stream. The sampled ratio is scaled to the
 // whole stream. Small streams are compressed whole (exact up to deflate block boundaries).
-import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 
 /** Deflate's history window: what a continuous compressor can refer back to. */
 const WINDOW = 32 * 1024;
-/** Sampled unit: large enough that the per-unit block overhead is negligible. */
-export const UNIT = 128 * 1024;
+/** Sampled unit: small units mean many samples (low variance); their deflate block overhead stays ~1 %. */
+export const UNIT = 16 * 1024;
 /** gzip member header (10) + CRC32 and ISIZE trailer (8). */
 const GZIP_FRAMING = 18;
 
@@ -22,7 +22,7 @@ export interface GzipEstimateOptions {
 }
 
 export const defaultGzipEstimate: Required<GzipEstimateOptions> = {
-  exactBelow: 4 * 1024 * 1024,
+  exactBelow: 2 * 1024 * 1024,
   sampleFraction: 1 / 16,
   minSampledBytes: 4 * 1024 * 1024
 };
@@ -38,6 +38,8 @@ export class GzipSizeEstimator {
   /** Last WINDOW bytes before the current sampled unit. */
   private dictParts: Buffer[] = [];
   private dictLength = 0;
+  /** History of the sampled unit being collected. */
+  private unitDict: Buffer | undefined;
 
   /** `expectedBytes` (when known) picks the sampling rate; unknown → sample at the default fraction. */
   constructor(expectedBytes: number | undefined, opts: GzipEstimateOptions = {}) {
@@ -59,32 +61,41 @@ export class GzipSizeEstimator {
       const take = Math.min(chunk.length - pos, unitEnd - this.offset);
       const piece = chunk.subarray(pos, pos + take);
       if (unit % this.every === 0) {
+        if (this.unitLength === 0) {
+          // The bytes gathered so far are this unit's history.
+          this.unitDict = this.dictLength > 0 ? Buffer.concat(this.dictParts).subarray(-WINDOW) : undefined;
+          this.dictParts = [];
+          this.dictLength = 0;
+        }
         // Copy: the caller's chunk may be a view into a larger buffer we must not retain.
         this.unitParts.push(Buffer.from(piece));
         this.unitLength += take;
-        if (this.offset + take === unitEnd) this.flushUnit();
-      } else if ((unit + 1) % this.every === 0 && this.offset + take > unitEnd - WINDOW) {
-        // Keep the tail of the unit just before a sampled one: it is that unit's dictionary.
-        const from = Math.max(0, unitEnd - WINDOW - this.offset);
+      }
+      const nextSampledStart = (Math.floor(unit / this.every) + 1) * this.every * UNIT;
+      const from = Math.max(0, nextSampledStart - WINDOW - this.offset);
+      if (from < take) {
         this.dictParts.push(Buffer.from(piece.subarray(from)));
         this.dictLength += take - from;
+        if (this.dictLength > 4 * WINDOW) {
+          this.dictParts = [Buffer.concat(this.dictParts).subarray(-WINDOW)];
+          this.dictLength = WINDOW;
+        }
       }
       pos += take;
       this.offset += take;
+      if (unit % this.every === 0 && this.offset === unitEnd) this.flushUnit();
     }
   }
 
   private flushUnit(): void {
     if (this.unitLength === 0) return;
     const input = this.unitParts.length === 1 ? this.unitParts[0] : Buffer.concat(this.unitParts, this.unitLength);
-    const dictionary = this.dictLength > 0 ? Buffer.concat(this.dictParts).subarray(-WINDOW) : undefined;
-    const out = deflateRawSync(input, { level: 6, dictionary, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+    const out = deflateRawSync(input, { level: 6, dictionary: this.unitDict });
     this.sampledIn += this.unitLength;
     this.sampledOut += out.length;
     this.unitParts = [];
     this.unitLength = 0;
-    this.dictParts = [];
-    this.dictLength = 0;
+    this.unitDict = undefined;
   }
 
   /** Bytes seen so far. */

@@ -50,7 +50,11 @@ export interface LayerStats {
   diffId: string;
   /** Bytes of the uncompressed layer tar. */
   tarBytes: number;
-  /** Bytes as Docker counts a layer: regular file contents (hard links once) + symlink target lengths. */
+  /**
+   * Bytes as Docker counts a layer. From the stream: regular file contents (hard links once) + symlink target
+   * lengths, which is what Docker 20.10 records for imported layers; BuildKit-made layers leave symlinks out, so
+   * analyseImage replaces this with `docker history`'s exact numbers when they add up to the image size.
+   */
   size: number;
   /** Entries in the layer tar (files, dirs, links, whiteouts). */
   entries: number;

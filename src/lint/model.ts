@@ -6,6 +6,11 @@ import { parseImageRef, type ImageRef } from './images.js';
 import { parseShell, type ShellCommand } from './shell.js';
 import { UserError } from '../util/errors.js';
 
+export interface AstRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
 export interface Mount {
   type: string;
   target?: string;
@@ -46,6 +51,10 @@ export interface Step {
   /** Keyword, flags and arguments on one line, whitespace collapsed: what the fingerprint hashes. */
   text: string;
   flags: Flag[];
+  /** Arguments after the flags, continuation lines joined (dockerfile-ast recomputes this on every call). */
+  args: string;
+  /** ENV/ARG name=value pairs. */
+  properties?: { name: string; value: string | null; range: AstRange }[];
   run?: RunInfo;
   copy?: CopyInfo;
 }
@@ -81,6 +90,8 @@ export interface DockerfileModel {
   finalStage?: Stage;
   escapeChar: string;
   hasSyntaxDirective: boolean;
+  /** Offset of each line's first character (index 0 = line 1). */
+  lineStarts: number[];
   /** Comment lines (1-based) with their text, for inline ignores. */
   comments: { line: number; text: string }[];
 }
@@ -89,10 +100,11 @@ const WHITESPACE = /\s+/g;
 
 /** `RUN apt-get install -y gcc` on one line: keyword, flags and arguments, whitespace collapsed. */
 export function normaliseInstruction(instr: Instruction): string {
-  const flags = 'getFlags' in instr && typeof instr.getFlags === 'function' ? (instr.getFlags() as Flag[]).map((f) => f.toString()) : [];
-  const args = instr.getArgumentsContent() ?? '';
-  return [instr.getKeyword().toUpperCase(), ...flags, args].join(' ').replace(WHITESPACE, ' ').trim();
+  return normalisedText(instr.getKeyword(), flagsOf(instr), instr.getArgumentsContent() ?? '');
 }
+
+const normalisedText = (keyword: string, flags: Flag[], args: string): string =>
+  [keyword.toUpperCase(), ...flags.map((f) => f.toString()), args].join(' ').replace(WHITESPACE, ' ').trim();
 
 function flagsOf(instr: Instruction): Flag[] {
   return 'getFlags' in instr && typeof instr.getFlags === 'function' ? (instr.getFlags() as Flag[]) : [];
@@ -114,8 +126,7 @@ function parseMount(value: string | null): Mount {
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
 const SHELLS = new Set(['', 'sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/usr/bin/env bash', 'set -e', 'set -ex', 'set -eux']);
 
-function runInfo(instr: Instruction, flags: Flag[]): RunInfo {
-  const content = instr.getArgumentsContent() ?? '';
+function runInfo(instr: Instruction, flags: Flag[], content: string): RunInfo {
   const mounts = flags.filter((f) => f.getName().toLowerCase() === 'mount').map((f) => parseMount(f.getValue()));
   const otherFlags = flags.filter((f) => f.getName().toLowerCase() !== 'mount').map((f) => f.toString());
   let script = content;
@@ -132,8 +143,9 @@ function runInfo(instr: Instruction, flags: Flag[]): RunInfo {
     } catch {
       // Not valid JSON: Docker runs it as a shell command, so do we.
     }
-  } else if ('getHeredocs' in instr && typeof instr.getHeredocs === 'function') {
-    const heredocs = instr.getHeredocs() as { getContentRange(): { start: { line: number }; end: { line: number } } | null }[];
+  } else if (content.includes('<<')) {
+    // Run exposes getHeredocs(); the base Instruction type keeps it protected.
+    const heredocs = (instr as unknown as { getHeredocs(): { getContentRange(): { start: { line: number }; end: { line: number } } | null }[] }).getHeredocs();
     if (heredocs.length > 0) {
       const firstLine = content.split('\n', 1)[0];
       const command = firstLine.replace(HEREDOC_MARKER, '').trim();
@@ -154,8 +166,8 @@ function runInfo(instr: Instruction, flags: Flag[]): RunInfo {
   return { script, commands: parseShell(script), mounts, otherFlags };
 }
 
-function splitCopyArgs(instr: Instruction): { args: string[]; heredoc: boolean } {
-  const content = (instr.getArgumentsContent() ?? '').trim();
+function splitCopyArgs(rawContent: string): { args: string[]; heredoc: boolean } {
+  const content = rawContent.trim();
   if (content.startsWith('[')) {
     try {
       const argv: unknown = JSON.parse(content);
@@ -169,8 +181,8 @@ function splitCopyArgs(instr: Instruction): { args: string[]; heredoc: boolean }
   return { args: firstLine.split(WHITESPACE).filter(Boolean), heredoc };
 }
 
-function copyInfo(instr: Instruction, flags: Flag[]): CopyInfo {
-  const { args, heredoc } = splitCopyArgs(instr);
+function copyInfo(flags: Flag[], content: string): CopyInfo {
+  const { args, heredoc } = splitCopyArgs(content);
   const from = flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue() ?? undefined;
   const sources = heredoc ? [] : args.slice(0, -1);
   const dest = args.length > 0 ? args[args.length - 1] : undefined;
@@ -193,6 +205,7 @@ function makeStep(instr: Instruction, stage: Stage | undefined): Step {
   const range = instr.getRange();
   const keyword = instr.getKeyword().toUpperCase();
   const flags = flagsOf(instr);
+  const args = instr.getArgumentsContent() ?? '';
   const step: Step = {
     instruction: instr,
     keyword,
@@ -201,11 +214,17 @@ function makeStep(instr: Instruction, stage: Stage | undefined): Step {
     column: range.start.character + 1,
     endLine: range.end.line + 1,
     endColumn: range.end.character + 1,
-    text: normaliseInstruction(instr),
-    flags
+    text: normalisedText(keyword, flags, args),
+    flags,
+    args
   };
-  if (keyword === 'RUN') step.run = runInfo(instr, flags);
-  else if (keyword === 'COPY' || keyword === 'ADD') step.copy = copyInfo(instr, flags);
+  if (keyword === 'RUN') step.run = runInfo(instr, flags, args);
+  else if (keyword === 'COPY' || keyword === 'ADD') step.copy = copyInfo(flags, args);
+  else if (keyword === 'ENV' || keyword === 'ARG') {
+    step.properties = (instr as unknown as { getProperties(): { getName(): string; getValue(): string | null; getRange(): AstRange }[] })
+      .getProperties()
+      .map((p) => ({ name: p.getName(), value: p.getValue(), range: p.getRange() }));
+  }
   return step;
 }
 
@@ -248,9 +267,7 @@ export function buildModel(file: string, source: string, target?: string): Docke
     else {
       globalSteps.push(step);
       if (keyword === 'ARG') {
-        for (const prop of (instr as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
-          globalArgs.set(prop.getName(), prop.getValue() ?? '');
-        }
+        for (const prop of step.properties ?? []) globalArgs.set(prop.name, prop.value ?? '');
       }
     }
   }
@@ -270,9 +287,12 @@ export function buildModel(file: string, source: string, target?: string): Docke
   for (let s: Stage | undefined = finalStage; s; s = s.parent) s.shipped = true;
 
   const comments = df.getComments().map((c) => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   return {
     file,
     source,
+    lineStarts,
     stages,
     globalSteps,
     steps,
@@ -290,41 +310,45 @@ export function stageChain(stage: Stage): Stage[] {
   return chain;
 }
 
-/** ENV values in effect just before `step` (inherited from parent stages). Lower-cased names are not merged. */
+const stageEndEnv = new WeakMap<Stage, Map<string, string>>();
+
+/** ENV values in effect at the end of a stage, inherited from the stages it is built FROM (memoised). */
+function envAtEnd(stage: Stage, seen: Set<Stage> = new Set()): Map<string, string> {
+  const cached = stageEndEnv.get(stage);
+  if (cached) return cached;
+  seen.add(stage);
+  const env = stage.parent && !seen.has(stage.parent) ? new Map(envAtEnd(stage.parent, seen)) : new Map<string, string>();
+  for (const s of stage.steps) for (const p of s.properties && s.keyword === 'ENV' ? s.properties : []) env.set(p.name, p.value ?? '');
+  stageEndEnv.set(stage, env);
+  return env;
+}
+
+/** ENV values in effect just before `step` (inherited from parent stages). */
 export function envBefore(step: Step): Map<string, string> {
-  const env = new Map<string, string>();
-  if (!step.stage) return env;
-  const chain = stageChain(step.stage).reverse();
-  for (const stage of chain) {
-    for (const s of stage.steps) {
-      if (s === step) return env;
-      if (s.keyword !== 'ENV') continue;
-      for (const p of (s.instruction as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
-        env.set(p.getName(), p.getValue() ?? '');
-      }
-    }
+  const stage = step.stage;
+  if (!stage) return new Map();
+  const env = stage.parent ? new Map(envAtEnd(stage.parent, new Set([stage]))) : new Map<string, string>();
+  for (const s of stage.steps) {
+    if (s === step) break;
+    if (s.keyword === 'ENV') for (const p of s.properties ?? []) env.set(p.name, p.value ?? '');
   }
   return env;
 }
 
 /** 1-based line and column of an offset inside the source. */
-export function positionAt(source: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
+export function positionAt(model: DockerfileModel, offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = model.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (model.lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line: lo + 1, column: offset - model.lineStarts[lo] + 1 };
 }
 
 /** Offset of a 1-based line/column in the source. */
-export function offsetOf(source: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = source.indexOf('\n', offset);
-    if (next === -1) return source.length;
-    offset = next + 1;
-  }
-  return offset + column - 1;
+export function offsetOf(model: DockerfileModel, line: number, column: number): number {
+  const start = model.lineStarts[line - 1];
+  return start === undefined ? model.source.length : start + column - 1;
 }

@@ -3,6 +3,7 @@
 // the job summary for the rest. All user-controlled text goes through escape.ts.
 import type { MetricDelta, ReportDiff, StepMatch } from '../compare/types.js';
 import { reportMetrics } from '../compare/compare.js';
+import { normaliseCreatedBy } from '../compare/steps.js';
 import type { Finding, Report, ThresholdResult } from '../report/types.js';
 import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
 import { code, escapeMarkdown, shorten } from './escape.js';
@@ -28,6 +29,8 @@ export interface CommentOptions extends MarkdownOptions {
 }
 
 interface Limits {
+  /** Set by the renderers when a list was cut, so the comment can point to the job summary. */
+  cut?: { any: boolean };
   steps: number;
   findings: number;
   layers: number;
@@ -92,7 +95,7 @@ const stepLine = (s: StepMatch): string => {
   return String(s.headLine ?? s.baseLine ?? '–');
 };
 
-function stepsTable(steps: StepMatch[], max: number): string {
+function stepsTable(steps: StepMatch[], max: number, cut?: { any: boolean }): string {
   const changed = steps
     .filter((s) => s.status !== 'unchanged')
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.instruction.localeCompare(b.instruction));
@@ -105,6 +108,7 @@ function stepsTable(steps: StepMatch[], max: number): string {
     const head = s.headLayers.length ? formatBinaryBytes(s.headSize) : '–';
     return `| ${what}${status} | ${stepLine(s)} | ${base} | ${head} | ${formatBytesDelta(s.delta)} |`;
   });
+  if (changed.length > shown.length && cut) cut.any = true;
   const more = changed.length > shown.length ? `\n\n_…and ${changed.length - shown.length} more changed steps._` : '';
   return ['| Step | Line | Base | PR | Δ |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n') + more;
 }
@@ -119,7 +123,7 @@ function where(f: Finding): string {
 
 const SEVERITY_ICON = { error: '🔴', warning: '🟠', info: '🔵' } as const;
 
-function findingsTable(findings: Finding[], max: number): string {
+function findingsTable(findings: Finding[], max: number, cut?: { any: boolean }): string {
   const order = { error: 0, warning: 1, info: 2 } as const;
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity] || a.rule.localeCompare(b.rule));
   const shown = sorted.slice(0, max);
@@ -129,6 +133,7 @@ function findingsTable(findings: Finding[], max: number): string {
     const suppressed = f.suppressed ? ' _(suppressed)_' : '';
     return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
   });
+  if (sorted.length > shown.length && cut) cut.any = true;
   const more = sorted.length > shown.length ? `\n\n_…and ${sorted.length - shown.length} more._` : '';
   return ['| Severity | Rule | Where | Finding |', '| --- | --- | --- | --- |', ...rows].join('\n') + more;
 }
@@ -145,14 +150,16 @@ function thresholdsTable(checks: ThresholdResult[]): string {
   ].join('\n');
 }
 
-function layersTable(report: Report, max: number): string {
+function layersTable(report: Report, max: number, cut?: { any: boolean }): string {
   const shown = report.layers.slice(0, max);
   const rows = shown.map((l) => {
-    const step = l.step ? code(l.step.instruction, 80) : code(l.createdBy, 80);
+    const text = l.step ? l.step.instruction : normaliseCreatedBy(l.createdBy);
+    const step = text ? code(text, 80) : '_(no history)_';
     const line = l.step?.line ?? '–';
     const wasted = l.wastedBytes ? formatBytes(l.wastedBytes) : '–';
     return `| ${l.index}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
   });
+  if (report.layers.length > shown.length && cut) cut.any = true;
   const more = report.layers.length > shown.length ? `\n\n_…and ${report.layers.length - shown.length} more layers._` : '';
   return ['| # | Step | Line | Size | Compressed | Wasted |', '| ---: | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n') + more;
 }
@@ -178,20 +185,20 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
   parts.push(metricsTable(report, diff));
 
   if (diff) {
-    parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps));
+    parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps, limits.cut));
     const newFindings = diff.newFindings.filter((f) => !f.suppressed);
     parts.push(`#### New findings in this PR (${newFindings.length})`);
-    parts.push(newFindings.length ? findingsTable(newFindings, limits.findings) : '_None._ 🎉');
+    parts.push(newFindings.length ? findingsTable(newFindings, limits.findings, limits.cut) : '_None._ 🎉');
     if (limits.details && diff.existingFindings.length) {
-      parts.push(details(`Already on base (${diff.existingFindings.length})`, findingsTable(diff.existingFindings, limits.findings)));
+      parts.push(details(`Already on base (${diff.existingFindings.length})`, findingsTable(diff.existingFindings, limits.findings, limits.cut)));
     }
     if (limits.details && diff.fixedFindings.length) {
-      parts.push(details(`Fixed in this PR (${diff.fixedFindings.length})`, findingsTable(diff.fixedFindings, limits.findings)));
+      parts.push(details(`Fixed in this PR (${diff.fixedFindings.length})`, findingsTable(diff.fixedFindings, limits.findings, limits.cut)));
     }
   } else {
     const active = report.findings.filter((f) => !f.suppressed);
     parts.push(`#### Findings (${active.length})`);
-    parts.push(active.length ? findingsTable(active, limits.findings) : '_None._ 🎉');
+    parts.push(active.length ? findingsTable(active, limits.findings, limits.cut) : '_None._ 🎉');
   }
 
   if (limits.details && report.verdict) parts.push(details('Thresholds', thresholdsTable(report.verdict.checks)));
@@ -199,7 +206,7 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
     const chart = renderLayerChart(report, diff?.steps);
     if (chart) parts.push(details(diff ? 'Layer sizes, base vs PR' : 'Layer sizes', chart));
   }
-  if (limits.layers > 0 && report.layers.length) parts.push(details(`Layers (${report.layers.length})`, layersTable(report, limits.layers)));
+  if (limits.layers > 0 && report.layers.length) parts.push(details(`Layers (${report.layers.length})`, layersTable(report, limits.layers, limits.cut)));
   if (limits.details) {
     const wasted = wastedFilesTable(report, Math.min(limits.findings, 50));
     if (wasted) parts.push(details('Largest wasted files', wasted));
@@ -223,9 +230,11 @@ export function renderSummary(report: Report, diff: ReportDiff | undefined, opts
 export function renderComment(report: Report, diff: ReportDiff | undefined, opts: CommentOptions): string {
   const limit = opts.maxLength ?? COMMENT_LIMIT;
   const footer = `\n\n<sub>Full report: ${summaryPointer(opts)}.</sub>\n`;
-  for (const [i, limits] of COMMENT_STEPS.entries()) {
+  for (const [i, step] of COMMENT_STEPS.entries()) {
+    const limits = { ...step, cut: { any: false } };
     const body = `${opts.marker}\n${renderBody(report, diff, opts, limits)}`;
-    const truncated = i > 0 ? `\n\n_Shortened to fit a PR comment; see ${summaryPointer(opts)} for everything._` : '';
+    const shortened = i > 0 || limits.cut.any;
+    const truncated = shortened ? `\n\n_Shortened to fit a PR comment; see ${summaryPointer(opts)} for everything._` : '';
     const full = body + truncated + footer;
     if (full.length <= limit) return full;
   }

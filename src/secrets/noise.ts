@@ -27,6 +27,9 @@ export function isPlaceholder(raw: string): boolean {
   if (PLACEHOLDER_WORDS.has(value.toLowerCase())) return true;
   // One repeated character (xxxx, ****, 0000) or an x/* mask (xxx-xxx).
   if (/^(.)\1*$/.test(value) || /^[xX*.#_-]+$/.test(value)) return true;
+  // …also after a token-type prefix (`ghp_xxxxxxxx…`, `sk_live_0000…`).
+  const body = value.replace(/^(?:[A-Za-z]{2,6}[_-]){1,2}/, '');
+  if (body !== value && body.length >= 8 && (/^(.)\1*$/.test(body) || /^[xX*]+$/.test(body))) return true;
   // Documentation conventions: EXAMPLE / your_token_here / <insert …> anywhere in the value.
   if (/EXAMPLE|example|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|password|pass)|_here$|^insert[_-]|replace[_-]?me/i.test(value)) return true;
   return false;

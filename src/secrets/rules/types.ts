@@ -24,10 +24,10 @@ export interface Detector {
    */
   keywords: string[];
   caseInsensitiveKeywords?: boolean;
-  /** Global regex. The secret is the named group `secret`, or the whole match. */
+  /** Global regex. The secret is the named group `secret` (else the whole match); an optional group `name` is the variable name. */
   pattern: RegExp;
   /** Return undefined to drop a candidate (wrong structure, example key…). */
-  assess?(value: string): Assessment | undefined;
+  assess?(value: string, name?: string): Assessment | undefined;
   /** Public part kept in the masked form (token prefix, PEM header). */
   maskPrefix?(value: string): string;
   /** Keep the last two characters in the masked form (default true; false for PEM blocks, passwords). */

@@ -1,0 +1,79 @@
+// Secret-shaped values are built at test time so no fake credential is committed (scanners would flag it).
+import { describe, expect, it } from '@jest/globals';
+import { lintText, only } from './helpers.js';
+import { findInlineCredentials, findTokens, isSecretName, maskSecret, secretFileKind } from '../../src/lint/secret-shapes.js';
+
+const ghToken = 'ghp' + '_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+const awsKey = 'AKIA' + 'Z7XQ4PLM2RTV8WNB';
+const password = 'hunter2' + 'sw0rdfish';
+
+describe('secret-in-run', () => {
+  it('finds a token in RUN, masks it and points at it exactly', async () => {
+    const text = `FROM alpine:3.20\nRUN git clone https://${ghToken}@github.com/org/repo.git \\\n  && echo done\nUSER 1\n`;
+    const [hit, ...rest] = only(await lintText(text), 'secret-in-run');
+    expect(rest).toEqual([]);
+    expect(hit.severity).toBe('error');
+    expect(hit.message).toContain('ghp_…r8');
+    expect(hit.message).not.toContain(ghToken);
+    expect(JSON.stringify(hit)).not.toContain(ghToken);
+    expect([hit.line, hit.column, hit.endLine, hit.endColumn]).toEqual([2, 23, 2, 23 + ghToken.length]);
+  });
+
+  it('finds user:password URLs and literal npm auth tokens, not variables', async () => {
+    const text = [
+      'FROM alpine:3.20 AS build',
+      `RUN curl -fsSL https://deploy:${password}@git.example.com/x.tgz | tar xz`,
+      `RUN echo "//registry.npmjs.org/:_authToken=${password}" > ~/.npmrc`,
+      'RUN curl https://deploy:${PASSWORD}@git.example.com/x && echo "_authToken=${NPM_TOKEN}"',
+      'FROM alpine:3.20',
+      'USER 1'
+    ].join('\n');
+    const hits = only(await lintText(text), 'secret-in-run');
+    expect(hits.map((f) => f.line)).toEqual([2, 3]);
+    for (const h of hits) expect(JSON.stringify(h)).not.toContain(password);
+    expect(hits[0].message).toContain('https://deploy:…sh@');
+    // Builder stage too: the literal is committed with the Dockerfile either way.
+    expect(hits.every((h) => h.severity === 'error')).toBe(true);
+  });
+});
+
+describe('secret-in-env-or-arg', () => {
+  it('flags token-shaped literal values whatever the name, masked', async () => {
+    const text = `FROM alpine:3.20\nENV AWS_ACCESS_KEY_ID=${awsKey} HOME=/root\nUSER 1\n`;
+    const hits = only(await lintText(text), 'secret-in-env-or-arg');
+    expect(hits).toHaveLength(1);
+    expect(hits[0].message).toContain('AKIA…NB');
+    expect(JSON.stringify(hits)).not.toContain(awsKey);
+  });
+
+  it('ENV with quotes and spaces is read through getProperties', async () => {
+    const text = `FROM alpine:3.20\nENV GREETING="hello world" TOKEN="${ghToken}"\nUSER 1\n`;
+    const hits = only(await lintText(text), 'secret-in-env-or-arg');
+    expect(hits.map((h) => h.details?.name)).toEqual(['TOKEN']);
+  });
+});
+
+describe('secret shapes', () => {
+  it('masks as known prefix + … + last two characters', () => {
+    expect(maskSecret(ghToken, 'ghp_')).toBe('ghp_…r8');
+    expect(maskSecret('short')).toBe('…');
+    expect(findTokens(`x ${awsKey} y`)[0]).toMatchObject({ kind: 'AWS access key id', index: 2, masked: 'AKIA…NB' });
+    expect(findInlineCredentials('curl https://u:$TOKEN@h')).toEqual([]);
+  });
+
+  it.each([
+    ['NPM_TOKEN', true], ['DB_PASSWORD', true], ['apiKey', true], ['API_KEY', true], ['AWS_SECRET_ACCESS_KEY', true],
+    ['PRIVATE_KEY', true], ['NPM_AUTH', true], ['GIT_CREDENTIALS', true],
+    ['NPM_TOKEN_FILE', false], ['SSH_KEY_PATH', false], ['TOKEN_URL', false], ['AUTHOR', false], ['KEYBOARD', false], ['PWD', false], ['NODE_ENV', false]
+  ])('isSecretName(%s) = %s', (name, expected) => {
+    expect(isSecretName(name)).toBe(expected);
+  });
+
+  it.each([
+    ['.npmrc', true], ['app/.env', true], ['.env.production', true], ['.env.example', false], ['id_rsa', true], ['id_rsa.pub', false],
+    ['tls/server.key', true], ['certs/ca.pem', false], ['certs/fullchain.pem', false], ['private.pem', true], ['home/.aws/credentials', true],
+    ['gcp-service-account.json', true], ['package.json', false], ['.ssh/', true], ['src/keyboard.ts', false]
+  ])('secretFileKind(%s) is set: %s', (p, expected) => {
+    expect(secretFileKind(p) !== undefined).toBe(expected);
+  });
+});

@@ -1,0 +1,75 @@
+// Host services of the action, on @actions/core and @actions/exec. `run()` takes them injected, so tests can
+// run it in-process (with real core writing to GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files) as well as bundled.
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import { appendFile } from 'node:fs/promises';
+import type { CommandRunner, Logger, Runtime } from '../util/runtime.js';
+
+export interface AnnotationProps {
+  title?: string;
+  file?: string;
+  startLine?: number;
+  endLine?: number;
+}
+
+export interface ActionHost {
+  getInput(name: string): string;
+  setOutput(name: string, value: string | number): void;
+  appendSummary(markdown: string): Promise<void>;
+  annotate(level: 'error' | 'warning' | 'notice', message: string, props: AnnotationProps): void;
+  setFailed(message: string): void;
+}
+
+export const coreHost: ActionHost = {
+  getInput: (name) => core.getInput(name),
+  setOutput: (name, value) => core.setOutput(name, value),
+  async appendSummary(markdown) {
+    // Same file core.summary appends to; read per call because core.summary caches the first path it saw.
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file) return; // not on a runner
+    await appendFile(file, markdown.endsWith('\n') ? markdown : markdown + '\n', 'utf8');
+  },
+  annotate(level, message, props) {
+    const fn = level === 'error' ? core.error : level === 'warning' ? core.warning : core.notice;
+    fn(message, props);
+  },
+  setFailed: (message) => core.setFailed(message)
+};
+
+/** Runs programs through @actions/exec with argument arrays (never a shell); output is collected, not thrown. */
+export const actionsCommandRunner: CommandRunner = {
+  async run(command, args, options = {}) {
+    let stdout = '';
+    let stderr = '';
+    const exitCode = await exec.exec(command, args, {
+      cwd: options.cwd,
+      env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
+      ignoreReturnCode: true,
+      silent: options.silent ?? false,
+      listeners: {
+        stdout: (b: Buffer) => {
+          const s = b.toString('utf8');
+          stdout += s;
+          options.onStdout?.(s);
+        },
+        stderr: (b: Buffer) => {
+          const s = b.toString('utf8');
+          stderr += s;
+          options.onStderr?.(s);
+        }
+      }
+    });
+    return { exitCode, stdout, stderr };
+  }
+};
+
+export const coreLogger: Logger = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  debug: (m) => core.debug(m),
+  group: (name, fn) => core.group(name, fn)
+};
+
+export function actionRuntime(): Runtime {
+  return { log: coreLogger, exec: actionsCommandRunner, maskSecret: (v) => core.setSecret(v) };
+}

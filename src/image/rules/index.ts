@@ -1,0 +1,24 @@
+// The image rules and their runner: applies `config.rules[id]` (`off` or a severity) and stamps each finding
+// with rule id, category and fingerprint (sha256 of `rule:key`).
+import { createHash } from 'node:crypto';
+import type { Finding } from '../../report/types.js';
+import { packageCacheInImage } from './package-cache-in-image.js';
+import { toolchainInImage } from './toolchain-in-image.js';
+import { wastedSpace } from './wasted-space.js';
+import type { ImageRule, ImageRuleContext } from './types.js';
+
+export const IMAGE_RULES: ImageRule[] = [packageCacheInImage, toolchainInImage, wastedSpace];
+
+export const fingerprintOf = (rule: string, key: string) => createHash('sha256').update(`${rule}:${key}`).digest('hex');
+
+export function runImageRules(ctx: ImageRuleContext, rules: ImageRule[] = IMAGE_RULES): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const setting = ctx.config.rules[rule.id];
+    if (setting === 'off') continue;
+    for (const { key, ...raw } of rule.check(ctx)) {
+      findings.push({ rule: rule.id, severity: setting ?? rule.defaultSeverity, category: 'image', ...raw, fingerprint: fingerprintOf(rule.id, key) });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,116 @@
+// Compilers and SDKs in the final filesystem: build tools belong in a build stage, not in what ships.
+import { formatBytes } from '../../util/bytes.js';
+import { layerLabel } from './describe.js';
+import type { ImageRule, RawImageFinding } from './types.js';
+
+interface Toolchain {
+  id: string;
+  label: string;
+  /** A visible path proving the toolchain is installed; capture group 1, when present, is its root directory. */
+  marker: RegExp;
+  /** Paths whose bytes belong to the toolchain (besides everything under a captured root). */
+  owns: RegExp[];
+}
+
+const TRIPLET = '[a-z0-9_]+-linux-gnu[a-z]*';
+
+export const TOOLCHAINS: Toolchain[] = [
+  {
+    id: 'gcc',
+    label: 'GCC C compiler (gcc/cc)',
+    marker: /^usr\/(?:local\/)?(?:lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1$/,
+    owns: [
+      /^usr\/(?:local\/)?(?:lib|libexec)\/gcc\/(?!.*\/cc1plus$)/,
+      new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?(?:gcc|cc|c89|c99|cpp|gcov|lto-dump)(?:-[\\w.-]+)?$`)
+    ]
+  },
+  {
+    id: 'g++',
+    label: 'GCC C++ compiler (g++)',
+    marker: /^usr\/(?:local\/)?(?:lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1plus$/,
+    owns: [/\/cc1plus$/, /^usr\/include\/c\+\+\//, new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?(?:g\\+\\+|c\\+\\+)(?:-[\\w.]+)?$`)]
+  },
+  {
+    id: 'binutils',
+    label: 'binutils (ld, as)',
+    marker: new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?ld(?:\\.bfd|\\.gold)?$`),
+    owns: [
+      new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?(?:ld|ld\\.bfd|ld\\.gold|as|ar|ranlib|objdump|objcopy|readelf|strip|nm|size|strings|addr2line|c\\+\\+filt|gprof|elfedit|dwp|gprofng)$`),
+      /^usr\/lib\/[^/]+\/lib(?:bfd|opcodes|ctf|ctf-nobfd|sframe|gprofng)[-.]/
+    ]
+  },
+  {
+    id: 'go',
+    label: 'Go toolchain',
+    marker: /^(usr\/local\/go|usr\/lib\/go(?:-[^/]+)?|(?:root|home\/[^/]+)\/(?:sdk\/go[^/]*|go\/go[^/]*)|opt\/go)\/bin\/go$/,
+    owns: []
+  },
+  {
+    id: 'rust',
+    label: 'Rust toolchain (rustc/cargo)',
+    marker: /^(usr\/local\/rustup|(?:root|home\/[^/]+)\/\.rustup)\/toolchains\/[^/]+\/bin\/rustc$|^usr\/bin\/rustc$/,
+    owns: [/^usr\/lib\/rustlib\//, /^usr\/bin\/(?:rustc|cargo|rustdoc|rust-gdb|rust-lldb)$/, /^usr\/lib\/[^/]+\/librustc_driver/, /^usr\/local\/cargo\/bin\//]
+  },
+  {
+    id: 'jdk',
+    label: 'Java development kit (javac)',
+    marker: /^((?:usr\/lib\/jvm|opt\/java|usr\/local|opt)\/[^/]+)\/bin\/javac$/,
+    owns: []
+  },
+  {
+    id: 'make',
+    label: 'make',
+    marker: /^usr\/(?:local\/)?bin\/g?make$/,
+    owns: [/^usr\/(?:local\/)?bin\/g?make$/]
+  },
+  {
+    id: 'c-headers',
+    label: 'C library development headers (libc6-dev / build-essential)',
+    marker: /^usr\/include\/stdio\.h$/,
+    owns: [/^usr\/include\/(?!c\+\+\/)/]
+  }
+];
+
+export const toolchainInImage: ImageRule = {
+  id: 'toolchain-in-image',
+  defaultSeverity: 'warning',
+  description: 'Compilers, SDKs or development headers ship in the final image.',
+  help: 'Build in a separate stage (`FROM … AS build`) and `COPY --from=build` only the artifacts into a runtime image without the toolchain; or remove build-only packages in the same RUN that used them.',
+  check({ model, layers }) {
+    const present = new Map<Toolchain, { marker: string; root?: string }>();
+    model.forEachVisible((f) => {
+      if (f.kind === 'other') return;
+      for (const tc of TOOLCHAINS) {
+        if (present.has(tc)) continue;
+        const m = tc.marker.exec(f.path);
+        if (m) present.set(tc, { marker: f.path, root: m[1] });
+      }
+    });
+    if (present.size === 0) return [];
+    const totals = new Map<Toolchain, { bytes: number; byLayer: Map<number, number> }>();
+    model.forEachVisible((f) => {
+      for (const [tc, { root }] of present) {
+        const mine = (root !== undefined && f.path.startsWith(`${root}/`)) || tc.owns.some((re) => re.test(f.path));
+        if (!mine) continue;
+        let t = totals.get(tc);
+        if (!t) totals.set(tc, (t = { bytes: 0, byLayer: new Map() }));
+        t.bytes += f.bytes;
+        t.byLayer.set(f.layer, (t.byLayer.get(f.layer) ?? 0) + f.bytes);
+      }
+    });
+    const findings: RawImageFinding[] = [];
+    for (const [tc, { marker, root }] of present) {
+      const t = totals.get(tc) ?? { bytes: 0, byLayer: new Map<number, number>() };
+      const top = [...t.byLayer.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+      findings.push({
+        key: tc.id,
+        message: `${tc.label} ships in the final image (${formatBytes(t.bytes)}${root ? ` under /${root}` : ''}, found /${marker})${top !== undefined ? `, added by ${layerLabel(layers, top)}` : ''}; build in a separate stage and copy only the artifacts.`,
+        layer: top,
+        path: root ?? marker,
+        bytes: t.bytes,
+        details: { toolchain: tc.id, marker, bytesByLayer: Object.fromEntries(t.byLayer) }
+      });
+    }
+    return findings.sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));
+  }
+};

@@ -1,0 +1,27 @@
+// An image rule looks at the analysed image (final filesystem, layers, waste) and returns findings. Each rule
+// lives in its own file with its metadata; rules/index.ts applies `config.rules` (off / severity override).
+import type { AuditConfig } from '../../config/types.js';
+import type { Finding, ImageReport, LayerReport, Severity, WastedFile } from '../../report/types.js';
+import type { FilesystemModel } from '../fs-model.js';
+
+export interface ImageRuleContext {
+  image: ImageReport;
+  layers: LayerReport[];
+  model: FilesystemModel;
+  wastedFiles: WastedFile[];
+  config: AuditConfig;
+}
+
+/** What a rule returns; the runner adds rule, severity, category and the fingerprint (from `key`). */
+export type RawImageFinding = Omit<Finding, 'rule' | 'severity' | 'category' | 'fingerprint'> & {
+  /** Stable identity of the finding within its rule (fingerprint = sha256(rule:key)). */
+  key: string;
+};
+
+export interface ImageRule {
+  id: string;
+  defaultSeverity: Severity;
+  description: string;
+  help: string;
+  check(ctx: ImageRuleContext): RawImageFinding[];
+}

@@ -1,0 +1,46 @@
+import { findTokens, isSecretName } from '../secret-shapes.js';
+import { hitRange, stageSeverity } from '../rule-helpers.js';
+import type { LintRule, RuleHit } from '../types.js';
+
+export const secretInEnvOrArg: LintRule = {
+  meta: {
+    id: 'secret-in-env-or-arg',
+    category: 'lint',
+    defaultSeverity: 'error',
+    shortDescription: 'ENV or ARG carries a credential',
+    fullDescription:
+      'ENV values are stored in the image configuration and ARG values in the history of every RUN that uses them: anyone who can pull the image can read them. Flags names that say secret (TOKEN, SECRET, PASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH; not *_FILE, *_PATH, *_URL) and literal values shaped like tokens. Error in stages that ship, warning in build stages.',
+    help:
+      'Pass build-time credentials as BuildKit secrets and read them only in the RUN that needs them:\n\n```dockerfile\nRUN --mount=type=secret,id=npm_token \\\n    NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n```\nBuild with `docker buildx build --secret id=npm_token,env=NPM_TOKEN .` and give run-time secrets to the container at run time. Rotate any credential that was committed.',
+    tags: ['security', 'secret']
+  },
+  check({ model }) {
+    const hits: RuleHit[] = [];
+    for (const step of model.steps) {
+      if (step.keyword !== 'ENV' && step.keyword !== 'ARG') continue;
+      for (const prop of step.properties ?? []) {
+        const { name, value } = prop;
+        const tokens = value ? findTokens(value) : [];
+        const where = step.keyword === 'ENV' ? 'is stored in the image configuration' : 'is recorded in the history of every RUN that uses it';
+        let message: string | undefined;
+        if (tokens.length > 0) {
+          message = `${step.keyword} ${name} holds a literal ${tokens[0].kind} (${tokens[0].masked}) that ${where}; pass it with --mount=type=secret and rotate it.`;
+        } else if (isSecretName(name)) {
+          if (step.keyword === 'ENV' && (value === '' || value === null)) continue; // clearing a variable
+          if (value && /^(\/|\.\/|~\/)/.test(value)) continue; // a path to a secret, not the secret
+          message = `${step.keyword} ${name} looks like a credential and its value ${where}; pass it with RUN --mount=type=secret instead.`;
+        }
+        if (!message) continue;
+        hits.push({
+          step,
+          key: name,
+          range: hitRange(prop.range),
+          severity: stageSeverity(step, 'error', 'warning'),
+          message,
+          details: { name, ...(tokens.length > 0 ? { masked: tokens[0].masked } : {}) }
+        });
+      }
+    }
+    return hits;
+  }
+};

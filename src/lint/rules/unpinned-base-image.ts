@@ -1,0 +1,31 @@
+import type { From } from 'dockerfile-ast';
+import { hitRange } from '../rule-helpers.js';
+import type { LintRule, RuleHit } from '../types.js';
+
+export const unpinnedBaseImage: LintRule = {
+  meta: {
+    id: 'unpinned-base-image',
+    category: 'lint',
+    defaultSeverity: 'warning',
+    shortDescription: 'FROM uses no tag or `latest`',
+    fullDescription:
+      'An image without a tag means `latest`, which moves: two builds of the same commit can get different bases, and a new major version can break the build or the application without any change in the repository. Digests are pinned; `scratch` and stage names are not images.',
+    help: 'Pin a version tag, ideally with a digest: `FROM node:20.11-slim@sha256:…`. Tools like Renovate or Dependabot keep pins current.',
+    tags: ['reproducibility']
+  },
+  check({ model }) {
+    const hits: RuleHit[] = [];
+    for (const stage of model.stages) {
+      const ref = stage.baseImage;
+      if (!ref || ref.digest || ref.repository === 'scratch') continue;
+      if (ref.tag !== undefined && ref.tag.toLowerCase() !== 'latest') continue;
+      hits.push({
+        step: stage.fromStep,
+        range: hitRange((stage.fromStep.instruction as From).getImageRange()),
+        message: `FROM ${ref.raw} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
+        details: { image: ref.raw }
+      });
+    }
+    return hits;
+  }
+};
