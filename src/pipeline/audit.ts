@@ -134,6 +134,6 @@ export async function runLint(
     generatedAt: new Date().toISOString(),
     source: { dockerfile: opts.dockerfile, context: opts.context, target: opts.target },
     layers: [],
-    findings: applyRuleConfig(findings, opts.config)
+    findings // lintDockerfile already applied the config's rule severities
   };
 }
