@@ -102,7 +102,7 @@ export function jwtToken(): string {
   return `${seg({ alg: 'HS256', typ: 'JWT' })}.${seg({ sub: randomFrom(BASE62, 12), iat: 1700000000 })}.${randomBytes(32).toString('base64url')}`;
 }
 
-export const urlWithPassword = (pw = password()) => ({ url: `https://deploy:${pw}@git.example.internal/org/repo.git`, password: pw });
+export const urlWithPassword = (pw = password()) => ({ url: `https://deploy:${pw}@git.acme-corp.net/org/repo.git`, password: pw });
 
 export type Family =
   | 'github-classic' | 'github-fine-grained' | 'gitlab' | 'npm' | 'npmrc-auth' | 'aws-key-id' | 'aws-secret' | 'slack-token'

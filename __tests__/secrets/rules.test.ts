@@ -153,6 +153,7 @@ describe('file-scoped detectors', () => {
     const auth = Buffer.from(`me:${pw}`).toString('base64');
     expect(values(JSON.stringify({ auths: { 'registry.example.com': { auth } } }), 'root/.docker/config.json')).toEqual([auth]);
     expect(ids(JSON.stringify({ auths: { 'r.example.com': { auth } } }), 'app/data.json')).toEqual([]);
+    expect(values(`# comment\ndb.internal:5432:app:app:${pw}\n`, 'root/.pgpass')).toEqual([pw]);
   });
   test('.env files use the name rule; example env files do not', () => {
     const pw = gen.password(10);

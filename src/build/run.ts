@@ -9,6 +9,7 @@ import type { Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import { buildxArgs, type BuildInputs } from './inputs.js';
 import { describeBuildFailure, parseBuildFailure } from './failure.js';
+import { logSafeArgs, secretBuildArgValues } from '../secrets/build-args.js';
 
 export interface BuildResult {
   imageId: string;
@@ -50,18 +51,31 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     }
     const files = { iidFile: path.join(tmp, 'iid'), metadataFile: path.join(tmp, 'metadata.json'), secretFiles };
     const args = buildxArgs(inputs, files);
+    // Build args whose name or shape says secret are masked before anything is logged. BuildKit expands ARGs in
+    // its progress lines (`#5 [2/3] RUN echo $TOKEN` shows the value), so build output is redacted here too,
+    // whatever the host's own masking does.
+    const hidden = [...secretBuildArgValues(inputs.buildArgs), ...inputs.secrets.map((s) => s.value)].filter((v) => v.length >= 4);
+    for (const value of hidden) runtime.maskSecret(value);
+    const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';
+    let partial = '';
+    // Output is streamed line by line through the logger (which masks secrets), not echoed raw by exec.
     const keep = (chunk: string) => {
       log += chunk;
       if (log.length > 256 * 1024) log = log.slice(-128 * 1024); // bounded: only the tail matters on failure
+      const lines = (partial + chunk).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) runtime.log.info(redact(line));
     };
-    const result = await runtime.log.group(`docker ${args.slice(0, 2).join(' ')} ${inputs.file}`, async () => {
-      runtime.log.info(`docker ${args.join(' ')}`);
-      return runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep });
+    const result = await runtime.log.group(`docker buildx build ${inputs.file}`, async () => {
+      runtime.log.info(`docker ${logSafeArgs(args).join(' ')}`);
+      const r = await runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep, silent: true });
+      if (partial) runtime.log.info(redact(partial));
+      return r;
     });
     if (result.exitCode !== 0) {
-      const failure = parseBuildFailure(log, await dockerfileInstructions(path.resolve(cwd, inputs.file)));
+      const failure = parseBuildFailure(redact(log), await dockerfileInstructions(path.resolve(cwd, inputs.file)));
       throw new UserError(describeBuildFailure(failure, inputs.file));
     }
     const imageId = (await readFile(files.iidFile, 'utf8')).trim();

@@ -42,11 +42,30 @@ export function stderrLogger(verbose = false): Logger {
   };
 }
 
-/** Masks registered secrets in everything the CLI logs; the scanner never hands out whole values anyway. */
+/**
+ * Like the Actions runner's log masking: every value registered with maskSecret is replaced by `***` in
+ * everything the CLI logs (build output included), so a RUN that echoes a token does not print it.
+ */
 export function nodeRuntime(opts: { verbose?: boolean; logger?: Logger } = {}): Runtime {
+  const secrets = new Set<string>();
+  const mask = (text: string) => {
+    let out = text;
+    for (const s of secrets) out = out.split(s).join('***');
+    return out;
+  };
+  const inner = opts.logger ?? stderrLogger(opts.verbose);
+  const log: Logger = {
+    info: (m) => inner.info(mask(m)),
+    warning: (m) => inner.warning(mask(m)),
+    debug: (m) => inner.debug(mask(m)),
+    group: (name, fn) => inner.group(mask(name), fn)
+  };
   return {
-    log: opts.logger ?? stderrLogger(opts.verbose),
+    log,
     exec: nodeCommandRunner,
-    maskSecret: () => {}
+    // Short values would mask ordinary words; the Actions runner has the same floor in spirit.
+    maskSecret: (value) => {
+      if (value.trim().length >= 4) secrets.add(value.trim());
+    }
   };
 }

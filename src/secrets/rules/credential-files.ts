@@ -40,3 +40,15 @@ export const pypircPassword: Detector = {
   maskPrefix: (v) => (v.startsWith('pypi-') ? 'pypi-' : ''),
   appliesTo: (p) => base(p) === '.pypirc'
 };
+
+export const pgpassPassword: Detector = {
+  id: 'pgpass-password',
+  title: '.pgpass password',
+  description: 'PostgreSQL `.pgpass` line (`host:port:database:user:password`).',
+  severity: 'error',
+  keywords: [':'],
+  pattern: /^[^:\n#]*:[^:\n]*:[^:\n]*:[^:\n]*:(?<secret>[^\n]+)$/gm,
+  assess: (v) => (isPlaceholder(v.trim()) ? undefined : { confidence: 'high' }),
+  keepTail: false,
+  appliesTo: (p) => base(p) === '.pgpass'
+};

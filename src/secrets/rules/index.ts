@@ -2,7 +2,7 @@
 // specific) one wins, so an npm token inside `_authToken=` is reported as an npm token, a PEM inside a
 // service-account JSON as a service-account key, a GitHub token inside a URL as a GitHub token.
 import { awsAccessKeyId, awsSecretAccessKey } from './aws.js';
-import { dockerConfigAuth, netrcPassword, pypircPassword } from './credential-files.js';
+import { dockerConfigAuth, netrcPassword, pgpassPassword, pypircPassword } from './credential-files.js';
 import { githubClassic, githubFineGrained } from './github.js';
 import { gitlabToken } from './gitlab.js';
 import { googleApiKey, googleServiceAccount } from './google.js';
@@ -33,6 +33,7 @@ export const detectors: readonly Detector[] = [
   dockerConfigAuth,
   netrcPassword,
   pypircPassword,
+  pgpassPassword,
   secretName,
   urlCredentials,
   jwt
