@@ -54466,9 +54466,13 @@ async function runBuild(inputs, runtime, cwd = process.cwd()) {
         }
         const files = { iidFile: path$1.join(tmp, 'iid'), metadataFile: path$1.join(tmp, 'metadata.json'), secretFiles };
         const args = buildxArgs(inputs, files);
-        // Build args whose name or shape says secret are masked before anything is logged.
-        for (const value of secretBuildArgValues(inputs.buildArgs))
+        // Build args whose name or shape says secret are masked before anything is logged. BuildKit expands ARGs in
+        // its progress lines (`#5 [2/3] RUN echo $TOKEN` shows the value), so build output is redacted here too,
+        // whatever the host's own masking does.
+        const hidden = [...secretBuildArgValues(inputs.buildArgs), ...inputs.secrets.map((s) => s.value)].filter((v) => v.length >= 4);
+        for (const value of hidden)
             runtime.maskSecret(value);
+        const redact = (line) => hidden.reduce((l, v) => l.split(v).join('***'), line);
         let log = '';
         let partial = '';
         // Output is streamed line by line through the logger (which masks secrets), not echoed raw by exec.
@@ -54479,17 +54483,17 @@ async function runBuild(inputs, runtime, cwd = process.cwd()) {
             const lines = (partial + chunk).split(/\r?\n/);
             partial = lines.pop() ?? '';
             for (const line of lines)
-                runtime.log.info(line);
+                runtime.log.info(redact(line));
         };
         const result = await runtime.log.group(`docker buildx build ${inputs.file}`, async () => {
             runtime.log.info(`docker ${logSafeArgs(args).join(' ')}`);
             const r = await runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep, silent: true });
             if (partial)
-                runtime.log.info(partial);
+                runtime.log.info(redact(partial));
             return r;
         });
         if (result.exitCode !== 0) {
-            const failure = parseBuildFailure(log, await dockerfileInstructions(path$1.resolve(cwd, inputs.file)));
+            const failure = parseBuildFailure(redact(log), await dockerfileInstructions(path$1.resolve(cwd, inputs.file)));
             throw new UserError(describeBuildFailure(failure, inputs.file));
         }
         const imageId = (await readFile(files.iidFile, 'utf8')).trim();

@@ -30,7 +30,7 @@ function runBundle(env: Record<string, string>, cwd: string): Promise<{ code: nu
   return new Promise((resolve, reject) => {
     // Only what a runner would have: PATH/HOME/DOCKER_* from this machine, plus the step's variables.
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|DOCKER_|TMPDIR|LANG)/.test(k))) as Record<string, string>;
-    const child = spawn(process.execPath, [bundle], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(nodeBinary, [bundle], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -39,6 +39,10 @@ function runBundle(env: Record<string, string>, cwd: string): Promise<{ code: nu
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+// GitHub runs the action on Node 24: CI provides a real Node 24 binary (scripts/node24.sh) and requires it.
+const nodeBinary = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
+if (process.env.CI && !process.env.IMAGE_AUDIT_NODE24) throw new Error('CI must set IMAGE_AUDIT_NODE24 (bash scripts/node24.sh) to run the bundle under Node 24');
 
 let gh: FakeGitHub;
 let repo: PrRepo;

@@ -83,7 +83,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
       }
     });
     for (const f of findings) {
-      const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : undefined;
+      // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
+      const historyIndex = Array.isArray(f.details?.steps) ? (f.details.steps as number[])[0] : undefined;
+      const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
       if (step && !f.file) {
         f.file = build!.file;
         f.line = step.line;
