@@ -2,12 +2,13 @@
 // sets for a pull_request event: event payload file, GITHUB_* variables, INPUT_*, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, GITHUB_API_URL → the loopback fake GitHub. Real engine, real git repository.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../../src/report/types.js';
 import { repoRoot, inspect, requireEngine } from '../helpers/engine.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { runActionBundle } from '../helpers/action-bundle.js';
 import { stepEnv } from './action-env.js';
 import { createPrRepo, writePullRequestEvent, type PrRepo } from './pr-repo.js';
 
@@ -26,23 +27,7 @@ function newestSource(dir = path.join(repoRoot, 'src')): number {
   }));
 }
 
-function runBundle(env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only what a runner would have: PATH/HOME/DOCKER_* from this machine, plus the step's variables.
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|DOCKER_|TMPDIR|LANG)/.test(k))) as Record<string, string>;
-    const child = spawn(nodeBinary, [bundle], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-// GitHub runs the action on Node 24: CI provides a real Node 24 binary (scripts/node24.sh) and requires it.
-const nodeBinary = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
-if (process.env.CI && !process.env.IMAGE_AUDIT_NODE24) throw new Error('CI must set IMAGE_AUDIT_NODE24 (bash scripts/node24.sh) to run the bundle under Node 24');
+const runBundle = (env: Record<string, string>, cwd: string) => runActionBundle(env, cwd, bundle);
 
 let gh: FakeGitHub;
 let repo: PrRepo;

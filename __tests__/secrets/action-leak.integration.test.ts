@@ -3,11 +3,11 @@
 // appear in anything it writes — logs and annotations (stdout/stderr), outputs, job summary, JSON report, SARIF,
 // or any request body sent to (the loopback stand-in for) GitHub: comment and check run.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, requireEngine } from '../helpers/engine.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { runActionBundle } from '../helpers/action-bundle.js';
 import { stepEnv } from '../action/action-env.js';
 import { writePullRequestEvent } from '../action/pr-repo.js';
 import { renderFixture } from './fixtures.js';
@@ -15,25 +15,12 @@ import * as gen from './generate.js';
 
 requireEngine();
 
-const nodeBinary = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
 let gh: FakeGitHub;
 beforeAll(async () => {
   gh = await startFakeGitHub();
 });
 afterAll(() => gh.stop());
 
-function run(env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|DOCKER_|TMPDIR|LANG)/.test(k))) as Record<string, string>;
-    const child = spawn(nodeBinary, [path.join(repoRoot, 'dist', 'index.js')], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 test('a token passed as a build arg and written to a deleted .npmrc is reported but never printed', async () => {
   const token = gen.npmToken();
@@ -45,7 +32,7 @@ test('a token passed as a build arg and written to a deleted .npmrc is reported 
     eventPath,
     inputs: { context: '.', 'build-args': `NPM_TOKEN=${token}`, baseline: 'none', 'check-name': 'image-audit', 'sarif-file': 'audit.sarif', tags: 'ia-test-secrets-action-leak' }
   });
-  const { code, stdout, stderr } = await run(step.env, ctx);
+  const { code, stdout, stderr } = await runActionBundle(step.env, ctx);
 
   // The secret fails the run (fail-on-secrets defaults to true), after everything was written.
   expect(code).toBe(1);

@@ -2,19 +2,11 @@
 import { parseBuildInputs, type BuildInputs, type RawBuildInputs } from '../build/inputs.js';
 import { parseBaselineMode, type BaselineMode } from '../baseline/index.js';
 import { UserError } from '../util/errors.js';
+import { THRESHOLD_NAMES } from '../config/load.js';
 
 export const BUILD_INPUTS = ['context', 'file', 'target', 'build-args', 'secrets', 'builder', 'cache-from', 'cache-to', 'no-cache', 'platform', 'tags'] as const;
-export const THRESHOLD_INPUTS = [
-  'max-size',
-  'max-compressed-size',
-  'max-layers',
-  'max-size-increase',
-  'max-layers-increase',
-  'max-wasted',
-  'min-efficiency',
-  'fail-on-secrets',
-  'fail-on-lint'
-] as const;
+// The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
+export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
 
 export interface ActionInputs {
   /** Undefined when only `image` (or `from-report`) is given. */

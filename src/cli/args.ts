@@ -1,6 +1,7 @@
 // argv → a typed command. Pure: no I/O, so every usage error is unit-tested.
 import { parseArgs } from 'node:util';
 import { UserError } from '../util/errors.js';
+import { THRESHOLD_NAMES } from '../config/load.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'sarif';
 
@@ -39,10 +40,8 @@ export interface LintCommand {
 
 export type Command = AuditCommand | LintCommand | { command: 'help' } | { command: 'version' };
 
-export const THRESHOLD_FLAGS = [
-  'max-size', 'max-compressed-size', 'max-layers', 'max-size-increase', 'max-layers-increase',
-  'max-wasted', 'min-efficiency', 'fail-on-secrets', 'fail-on-lint'
-] as const;
+// Threshold flags are the config file's threshold keys (one list, one parser: config/load.ts).
+export const THRESHOLD_FLAGS = THRESHOLD_NAMES;
 
 export const USAGE = `Usage:
   image-audit audit [--file F] [--context DIR] [--target T] [--build-arg K=V]… [--image REF]
