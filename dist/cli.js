@@ -24770,7 +24770,9 @@ async function runAudit(opts, runtime) {
             }
         });
         for (const f of findings) {
-            const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : undefined;
+            // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
+            const historyIndex = Array.isArray(f.details?.steps) ? f.details.steps[0] : undefined;
+            const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
             if (step && !f.file) {
                 f.file = build.file;
                 f.line = step.line;
@@ -25557,10 +25559,8 @@ async function readReportFile(file) {
 }
 
 // argv → a typed command. Pure: no I/O, so every usage error is unit-tested.
-const THRESHOLD_FLAGS = [
-    'max-size', 'max-compressed-size', 'max-layers', 'max-size-increase', 'max-layers-increase',
-    'max-wasted', 'min-efficiency', 'fail-on-secrets', 'fail-on-lint'
-];
+// Threshold flags are the config file's threshold keys (one list, one parser: config/load.ts).
+const THRESHOLD_FLAGS = THRESHOLD_NAMES;
 const USAGE = `Usage:
   image-audit audit [--file F] [--context DIR] [--target T] [--build-arg K=V]… [--image REF]
                     [--format text|json|markdown|sarif] [--output FILE] [--sarif FILE] [--config FILE]

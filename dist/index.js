@@ -59779,7 +59779,9 @@ async function runAudit(opts, runtime) {
             }
         });
         for (const f of findings) {
-            const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : undefined;
+            // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
+            const historyIndex = Array.isArray(f.details?.steps) ? f.details.steps[0] : undefined;
+            const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
             if (step && !f.file) {
                 f.file = build.file;
                 f.line = step.line;
@@ -60642,17 +60644,8 @@ function pathToFileUri(dir) {
 
 // Every action input, read once and validated: a bad value is a UserError naming the input.
 const BUILD_INPUTS = ['context', 'file', 'target', 'build-args', 'secrets', 'builder', 'cache-from', 'cache-to', 'no-cache', 'platform', 'tags'];
-const THRESHOLD_INPUTS = [
-    'max-size',
-    'max-compressed-size',
-    'max-layers',
-    'max-size-increase',
-    'max-layers-increase',
-    'max-wasted',
-    'min-efficiency',
-    'fail-on-secrets',
-    'fail-on-lint'
-];
+// The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
+const THRESHOLD_INPUTS = THRESHOLD_NAMES;
 function parseBooleanInput(name, text, fallback) {
     const v = text.trim().toLowerCase();
     if (v === '')
