@@ -8,5 +8,6 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
-  verbose: false
+  verbose: false,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js']
 };
