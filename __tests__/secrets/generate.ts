@@ -155,3 +155,6 @@ export function plantAll(): Planted[] {
     { family: 'env-name', value: envPw, file: 'app/.env', content: `NODE_ENV=production\nDB_PASSWORD=${envPw}\n` }
   ];
 }
+
+export const openaiKey = () => `sk-proj-${mixed(BASE62 + '_-', 48)}`;
+export const pypiToken = () => `pypi-AgEIcHlwaS5vcmc${mixed(BASE62 + '_-', 60)}`;

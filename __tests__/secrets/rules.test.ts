@@ -39,6 +39,8 @@ describe('token shapes', () => {
   test.each([
     ['gitlab-token', gen.gitlabToken],
     ['npm-token', gen.npmToken],
+    ['pypi-token', gen.pypiToken],
+    ['openai-key', gen.openaiKey],
     ['slack-token', gen.slackBotToken],
     ['slack-webhook', gen.slackWebhook],
     ['stripe-live-key', gen.stripeLiveKey],
@@ -53,6 +55,10 @@ describe('token shapes', () => {
     expect(scanText(gen.jwtToken())[0].severity).toBe('info');
     expect(scanText(gen.googleApiKey())[0].severity).toBe('warning');
     expect(scanText(gen.stripeLiveKey())[0].severity).toBe('error');
+  });
+  test('OpenAI-looking prose and PyPI prefixes without a body are ignored', () => {
+    expect(ids('sk-this-is-not-a-real-key-at-all-just-a-long-slug')).toEqual([]);
+    expect(ids('pypi-AgEIcHlwaS5vcmc')).toEqual([]);
   });
   test('Stripe test keys and JWT-looking strings that do not decode are ignored', () => {
     expect(ids(`sk_test_${gen.password(30)}`)).toEqual([]);

@@ -1,30 +1,8 @@
 // What secrets look like in a Dockerfile: token shapes, credential-bearing names, secret files. Everything that
 // reports a match reports it masked (known prefix + `…` + last 2 characters); the value never leaves whole.
-
-interface TokenShape {
-  name: string;
-  pattern: RegExp;
-  /** Characters of the match that are a public, known prefix and may be shown. */
-  prefix: (match: string) => string;
-}
-
-const fixedPrefix = (n: number) => (m: string) => m.slice(0, n);
-const upTo = (sep: string) => (m: string) => m.slice(0, m.indexOf(sep) + 1);
-
-const TOKEN_SHAPES: TokenShape[] = [
-  { name: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b/g, prefix: fixedPrefix(4) },
-  { name: 'GitHub fine-grained token', pattern: /\bgithub_pat_[A-Za-z0-9_]{50,}\b/g, prefix: fixedPrefix(11) },
-  { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, prefix: fixedPrefix(4) },
-  { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, prefix: fixedPrefix(5) },
-  { name: 'Stripe key', pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}\b/g, prefix: fixedPrefix(8) },
-  { name: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g, prefix: fixedPrefix(6) },
-  { name: 'npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, prefix: fixedPrefix(4) },
-  { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g, prefix: fixedPrefix(4) },
-  { name: 'OpenAI key', pattern: /\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}/g, prefix: upTo('-') },
-  { name: 'PyPI token', pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}/g, prefix: fixedPrefix(5) },
-  { name: 'private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, prefix: (m) => m },
-  { name: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, prefix: fixedPrefix(3) }
-];
+import { detectors } from '../secrets/rules/index.js';
+import { scanText } from '../secrets/scan-text.js';
+import { maskFor } from '../secrets/mask.js';
 
 export interface SecretMatch {
   kind: string;
@@ -41,16 +19,15 @@ export function maskSecret(value: string, prefix = ''): string {
   return `${prefix}…${tail}`;
 }
 
+// Token shapes come from the image scanner's detector catalogue, so the linter and the scanner agree on what a
+// secret looks like. Name-based and context detectors are left out: the lint rules judge names and URLs themselves.
+const TOKEN_DETECTORS = detectors.filter((d) => !['secret-name', 'url-credentials', 'npmrc-auth'].includes(d.id) && !d.appliesTo);
+
 /** Token-shaped substrings of `text`. */
 export function findTokens(text: string): SecretMatch[] {
-  const found: SecretMatch[] = [];
-  for (const shape of TOKEN_SHAPES) {
-    shape.pattern.lastIndex = 0;
-    for (const m of text.matchAll(shape.pattern)) {
-      found.push({ kind: shape.name, index: m.index ?? 0, length: m[0].length, masked: maskSecret(m[0], shape.prefix(m[0])) });
-    }
-  }
-  return found.sort((a, b) => a.index - b.index);
+  return scanText(text, { detectors: TOKEN_DETECTORS })
+    .map((h) => ({ kind: h.detector.title, index: h.index, length: h.value.length, masked: maskFor(h.detector, h.value) }))
+    .sort((a, b) => a.index - b.index);
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/'"]+):([^\s@/'"]+)@/gi;
@@ -78,28 +55,8 @@ export function findInlineCredentials(text: string): SecretMatch[] {
   return found.sort((a, b) => a.index - b.index);
 }
 
-const SECRET_NAME_WORDS = new Set([
-  'TOKEN', 'TOKENS', 'SECRET', 'SECRETS', 'PASSWORD', 'PASSWD', 'PASSWORDS', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS',
-  'AUTH', 'AUTHTOKEN', 'PRIVATEKEY'
-]);
-const NOT_A_SECRET_SUFFIX = new Set(['FILE', 'PATH', 'URL', 'URI', 'DIR']);
-
-/** True when an ENV/ARG name says it holds a secret (`NPM_TOKEN`, `DB_PASSWORD`, `apiKey`), not a path to one. */
-export function isSecretName(name: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toUpperCase()
-    .split(/[_\-.]+/)
-    .filter(Boolean);
-  if (words.length === 0) return false;
-  if (NOT_A_SECRET_SUFFIX.has(words[words.length - 1])) return false;
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k];
-    if (SECRET_NAME_WORDS.has(w)) return true;
-    if (w === 'KEY' && (words[k - 1] === 'API' || words[k - 1] === 'PRIVATE')) return true;
-  }
-  return false;
-}
+// One definition of a secret-holding name for the linter and the scanner (ENV/ARG here, history/config there).
+export { isSecretName } from '../secrets/rules/secret-name.js';
 
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 export function secretFileKind(path: string): string | undefined {

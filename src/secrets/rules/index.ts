@@ -8,6 +8,8 @@ import { gitlabToken } from './gitlab.js';
 import { googleApiKey, googleServiceAccount } from './google.js';
 import { jwt } from './jwt.js';
 import { npmToken } from './npm.js';
+import { openaiKey } from './openai.js';
+import { pypiToken } from './pypi.js';
 import { npmrcAuth } from './npmrc.js';
 import { privateKey } from './private-key.js';
 import { secretName } from './secret-name.js';
@@ -23,6 +25,8 @@ export const detectors: readonly Detector[] = [
   githubClassic,
   gitlabToken,
   npmToken,
+  pypiToken,
+  openaiKey,
   slackWebhook,
   slackToken,
   stripeLiveKey,
