@@ -44234,24 +44234,519 @@ function requireIgnore () {
 var ignoreExports = requireIgnore();
 var dockerignore = /*@__PURE__*/getDefaultExportFromCjs(ignoreExports);
 
+// Values that look like secrets but are not: documented example keys, template placeholders and variable
+// references. Dropping them is what keeps the scanner quiet on docs, samples and `${NPM_TOKEN}`-style templates.
+/** Keys published in vendor documentation (AWS docs, etc.): never real. */
+const DOCUMENTED_EXAMPLES = new Set([
+    'AKIAIOSFODNN7EXAMPLE',
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'AKIAI44QH8DHBEXAMPLE',
+    'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY'
+]);
+const PLACEHOLDER_WORDS = new Set([
+    'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'dummy', 'example', 'sample', 'secret', 'secrets',
+    'password', 'passwd', 'pass', 'token', 'apikey', 'api_key', 'redacted', 'hidden', 'masked', 'none', 'null', 'nil',
+    'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'todo', 'fixme', 'test', 'testing', 'empty', 'default',
+    'required', 'optional', 'unset', 'notset', 'not-set', 'tbd', 'foo', 'bar', 'foobar', 'xyz', 'abc', 'abc123',
+    'mysecret', 'mypassword', 'mytoken', 'secret123', 'password123', 'letmein', 'admin', 'root', 'user', 'username'
+]);
+/** True for values that are references or placeholders rather than a literal secret. */
+function isPlaceholder(raw) {
+    const value = raw.trim().replace(/^["']|["']$/g, '');
+    if (value.length === 0)
+        return true;
+    if (DOCUMENTED_EXAMPLES.has(value))
+        return true;
+    // Variable references: ${VAR}, $VAR, $(cmd), %VAR%, {{ template }}, <your-token>, [token].
+    if (/\$\{[^}]*\}|^\$[A-Za-z_(]|\$\(|^%[A-Za-z_][A-Za-z0-9_]*%$|\{\{.*\}\}|^<[^<>]*>$|^\[[^\]]*\]$/.test(value))
+        return true;
+    if (PLACEHOLDER_WORDS.has(value.toLowerCase()))
+        return true;
+    // One repeated character (xxxx, ****, 0000) or an x/* mask (xxx-xxx).
+    if (/^(.)\1*$/.test(value) || /^[xX*.#_-]+$/.test(value))
+        return true;
+    // …also after a token-type prefix (`ghp_xxxxxxxx…`, `sk_live_0000…`).
+    const body = value.replace(/^(?:[A-Za-z]{2,6}[_-]){1,2}/, '');
+    if (body !== value && body.length >= 8 && (/^(.)\1*$/.test(body) || /^[xX*]+$/.test(body)))
+        return true;
+    // Documentation conventions: EXAMPLE / your_token_here / <insert …> anywhere in the value.
+    if (/EXAMPLE|example|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|password|pass)|_here$|^insert[_-]|replace[_-]?me/i.test(value))
+        return true;
+    return false;
+}
+/** Shannon entropy in bits per character. */
+function entropy(value) {
+    const counts = new Map();
+    for (const ch of value)
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    let bits = 0;
+    for (const n of counts.values()) {
+        const p = n / value.length;
+        bits -= p * Math.log2(p);
+    }
+    return bits;
+}
+
+const startsWithAny = (prefixes) => (value) => prefixes.find((p) => value.startsWith(p)) ?? '';
+
+// AWS access key ids have a fixed shape (4-letter type prefix + 16 base32 chars). Secret access keys are 40
+// base64 chars with no prefix, so they are only recognised next to their name (env var, credentials file, JSON).
+const KEY_ID_PREFIXES = ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AGPA'];
+const awsAccessKeyId = {
+    id: 'aws-access-key-id',
+    title: 'AWS access key id',
+    description: 'AWS access key id (AKIA…/ASIA…): identifies a credential whose secret key is usually stored next to it.',
+    severity: 'error',
+    keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
+    pattern: /(?<![A-Z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Z0-9])/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: startsWithAny(KEY_ID_PREFIXES)
+};
+const awsSecretAccessKey = {
+    id: 'aws-secret-access-key',
+    title: 'AWS secret access key',
+    description: 'AWS secret access key, recognised by its name (aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey).',
+    severity: 'error',
+    keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret_key'],
+    caseInsensitiveKeywords: true,
+    pattern: /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\s*(?:[:=]|=>)\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    // Real keys are random base64: mixed classes and high entropy; a word or a hex digest is not one.
+    assess: (v) => isPlaceholder(v) || !/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || entropy(v) < 4 ? undefined : { confidence: 'high' },
+    keepTail: true
+};
+
+// Detectors that only make sense inside a known credential file: the Docker CLI config's `auths`, `.netrc`
+// `password` tokens and `.pypirc` `password =` lines. Elsewhere the same words are everyday prose.
+const base$1 = (path) => path.slice(path.lastIndexOf('/') + 1);
+const dockerConfigAuth = {
+    id: 'docker-config-auth',
+    title: 'registry credential',
+    description: 'Docker CLI config (`.docker/config.json`) with an `auths` entry holding `auth` (base64 user:password) or an identity token.',
+    severity: 'error',
+    keywords: ['"auth"', '"identitytoken"'],
+    pattern: /"(?:auth|identitytoken)"\s*:\s*"(?<secret>[A-Za-z0-9+/=._-]{8,})"/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    keepTail: false,
+    appliesTo: (p) => /(?:^|\/)\.docker\/config\.json$/.test(p) || /(?:^|\/)\.dockercfg$/.test(p)
+};
+const netrcPassword = {
+    id: 'netrc-password',
+    title: '.netrc password',
+    description: '`.netrc` machine entry with a `password`.',
+    severity: 'error',
+    keywords: ['password'],
+    pattern: /(?:^|\s)password\s+(?<secret>\S+)/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    keepTail: false,
+    appliesTo: (p) => ['.netrc', '_netrc'].includes(base$1(p))
+};
+const pypircPassword = {
+    id: 'pypirc-password',
+    title: '.pypirc password',
+    description: '`.pypirc` index section with a `password` (PyPI API token or account password).',
+    severity: 'error',
+    keywords: ['password'],
+    pattern: /^[ \t]*password[ \t]*[:=][ \t]*(?<secret>\S+)/gm,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: (v) => (v.startsWith('pypi-') ? 'pypi-' : ''),
+    appliesTo: (p) => base$1(p) === '.pypirc'
+};
+const pgpassPassword = {
+    id: 'pgpass-password',
+    title: '.pgpass password',
+    description: 'PostgreSQL `.pgpass` line (`host:port:database:user:password`).',
+    severity: 'error',
+    keywords: [':'],
+    pattern: /^[^:\n#]*:[^:\n]*:[^:\n]*:[^:\n]*:(?<secret>[^\n]+)$/gm,
+    assess: (v) => (isPlaceholder(v.trim()) ? undefined : { confidence: 'high' }),
+    keepTail: false,
+    appliesTo: (p) => base$1(p) === '.pgpass'
+};
+
+// GitHub tokens. Classic tokens (ghp_, gho_, ghu_, ghs_, ghr_) end in a checksum: the last 6 characters are the
+// base62 CRC32 of the 30 random characters after the prefix, so a passing checksum is a near-certain real token
+// and a failing one is usually a made-up string in docs or tests (reported as a warning).
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** Base62 of an unsigned 32-bit number, left-padded with `0` to 6 characters (GitHub's checksum encoding). */
+function base62Checksum(n) {
+    let out = '';
+    let rest = n >>> 0;
+    do {
+        out = BASE62[rest % 62] + out;
+        rest = Math.floor(rest / 62);
+    } while (rest > 0);
+    return out.padStart(6, '0');
+}
+/** True when a classic token's last 6 characters are the checksum of the 30 characters before them. */
+function githubChecksumValid(token) {
+    const body = token.slice(4);
+    if (body.length !== 36)
+        return false;
+    return base62Checksum(crc32(body.slice(0, 30))) === body.slice(30);
+}
+const githubClassic = {
+    id: 'github-classic',
+    title: 'GitHub token',
+    description: 'GitHub classic token (ghp_, gho_, ghu_, ghs_, ghr_); the embedded CRC32 checksum ranks confidence.',
+    severity: 'error',
+    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    pattern: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+    assess: (v) => {
+        if (isPlaceholder(v))
+            return undefined;
+        return githubChecksumValid(v) ? { confidence: 'high' } : { confidence: 'low', severity: 'warning' };
+    },
+    maskPrefix: startsWithAny(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'])
+};
+const githubFineGrained = {
+    id: 'github-fine-grained',
+    title: 'GitHub fine-grained token',
+    description: 'GitHub fine-grained personal access token (github_pat_…).',
+    severity: 'error',
+    keywords: ['github_pat_'],
+    pattern: /(?<![A-Za-z0-9_])(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: () => 'github_pat_'
+};
+
+// GitLab tokens carry a type prefix: glpat- (personal), gldt- (deploy), glrt- (runner), glptt- (pipeline trigger).
+const PREFIXES = ['glpat-', 'gldt-', 'glrt-', 'glptt-'];
+const gitlabToken = {
+    id: 'gitlab-token',
+    title: 'GitLab token',
+    description: 'GitLab personal, deploy, runner or trigger token (glpat-, gldt-, glrt-, glptt-).',
+    severity: 'error',
+    keywords: PREFIXES,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>(?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?)(?![A-Za-z0-9_-])/g,
+    assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v.slice(5)) ? undefined : { confidence: 'high' }),
+    maskPrefix: startsWithAny(PREFIXES)
+};
+
+// Google API keys (AIza…) and service-account key files (JSON with "type": "service_account" and a private_key).
+// API keys are often meant to be public (browser/Firebase keys restricted by referrer), hence a warning.
+const googleApiKey = {
+    id: 'google-api-key',
+    title: 'Google API key',
+    description: 'Google API key (AIza…); often restricted and public by design, so reported as a warning.',
+    severity: 'warning',
+    keywords: ['AIza'],
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: () => 'AIza'
+};
+const googleServiceAccount = {
+    id: 'google-service-account',
+    title: 'Google service-account key',
+    description: 'Google Cloud service-account key JSON (`"type": "service_account"` with a `private_key`).',
+    severity: 'error',
+    keywords: ['service_account'],
+    // The secret is the JSON-escaped PEM in private_key; the type marker must appear in the same document.
+    pattern: /"type"\s*:\s*"service_account"[\s\S]{0,4096}?"private_key"\s*:\s*"(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]{64,}?-----END [A-Z ]*PRIVATE KEY-----(?:\\n)?)"/g,
+    assess: () => ({ confidence: 'high' }),
+    maskPrefix: (v) => /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.exec(v)?.[0] ?? '',
+    keepTail: false
+};
+
+function decodesToJwtHeader(segment) {
+    try {
+        const header = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+        return typeof header === 'object' && header !== null && 'alg' in header;
+    }
+    catch {
+        return false;
+    }
+}
+const jwt = {
+    id: 'jwt',
+    title: 'JSON Web Token',
+    description: 'JSON Web Token (eyJ….eyJ….…); informational: usually short-lived, but may be a long-lived service token.',
+    severity: 'info',
+    keywords: ['eyJ'],
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g,
+    assess: (v) => (decodesToJwtHeader(v.slice(0, v.indexOf('.'))) ? { confidence: 'medium' } : undefined),
+    maskPrefix: () => 'eyJ'
+};
+
+// npm automation / publish / granular tokens: `npm_` + 36 base62 characters.
+const npmToken = {
+    id: 'npm-token',
+    title: 'npm token',
+    description: 'npm access token (npm_…).',
+    severity: 'error',
+    keywords: ['npm_'],
+    pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+    assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: () => 'npm_'
+};
+
+// OpenAI API keys: `sk-` (legacy) or `sk-proj-` + a long base62/underscore/dash body.
+const openaiKey = {
+    id: 'openai-key',
+    title: 'OpenAI key',
+    description: 'OpenAI API key (sk-…, sk-proj-…).',
+    severity: 'error',
+    keywords: ['sk-'],
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-(?:proj-)?[A-Za-z0-9_-]{32,})(?![A-Za-z0-9_-])/g,
+    // Real keys mix digits and letters; `sk-this-is-not-a-real-key-at-all…` does not.
+    assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v) || !/[A-Z]/.test(v) ? undefined : { confidence: 'medium' }),
+    maskPrefix: (v) => (v.startsWith('sk-proj-') ? 'sk-proj-' : 'sk-')
+};
+
+const pypiToken = {
+    id: 'pypi-token',
+    title: 'PyPI token',
+    description: 'PyPI upload token (pypi-AgEIcHlwaS5vcmc…).',
+    severity: 'error',
+    keywords: ['pypi-AgEIcHlwaS5vcmc'],
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,})/g,
+    maskPrefix: () => 'pypi-'
+};
+
+// `.npmrc` credentials: `_authToken=`, `_auth=` (base64 user:pass) and `_password=` with a literal value, scoped
+// (`//registry.example.com/:_authToken=`) or not. `${NPM_TOKEN}` references are how it should be done and are skipped.
+// Runs on every text, not only files named .npmrc: `echo "//…:_authToken=…" > .npmrc` in a RUN leaks it too.
+const npmrcAuth = {
+    id: 'npmrc-auth',
+    title: '.npmrc credential',
+    description: '.npmrc `_authToken`, `_auth` or `_password` entry with a literal value (not `${VAR}`).',
+    severity: 'error',
+    keywords: ['_authToken', '_auth', '_password'],
+    pattern: /(?:^|[\s"'`:])_(?:authToken|auth|password)\s*=\s*["']?(?<secret>[^\s"'`;#]{8,})/gm,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    keepTail: true
+};
+
+const HEADER = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+const privateKey = {
+    id: 'private-key',
+    title: 'private key',
+    description: 'PEM private key block (RSA, EC, DSA, OpenSSH, PKCS#8, PGP).',
+    severity: 'error',
+    keywords: ['PRIVATE KEY'],
+    pattern: /(?<secret>-----BEGIN (?<kind>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]{32,65536}?-----END \k<kind>-----)/g,
+    assess: (v) => {
+        const body = v
+            .replace(HEADER, '')
+            .replace(/-----END [\s\S]*$/, '')
+            .replace(/\\n|\\r|\s/g, '')
+            .replace(/^(?:Proc-Type|DEK-Info|Version|Comment):[^A-Za-z0-9+/]*/gm, '');
+        const base64 = body.match(/[A-Za-z0-9+/=]/g)?.length ?? 0;
+        if (base64 < 64 || base64 / body.length < 0.9)
+            return undefined;
+        const encrypted = /ENCRYPTED/.test(v);
+        return encrypted ? { confidence: 'medium', severity: 'warning' } : { confidence: 'high' };
+    },
+    maskPrefix: (v) => HEADER.exec(v)?.[0] ?? '',
+    keepTail: false
+};
+
+// Name-based rule: a build arg, ENV variable, label or `.env` entry whose NAME says it holds a secret
+// (TOKEN, SECRET, PASSWORD/PASSWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
+// with any literal value, whatever its entropy: `ARG DB_PASSWORD=hunter2` leaks as surely as a random token.
+// Names that point at a secret rather than hold one (`*_FILE`, `*_PATH`, `*_URL`…) and placeholder values are not.
+const SECRET_WORD = /(?:^|_)(?:TOKENS?|SECRETS?|PASSWORDS?|PASSWD|PASSPHRASE|API_?KEYS?|CREDENTIALS?|CREDS|PRIVATE_?KEY|AUTH)(?:_|$)/;
+/** The variable names a location, a switch or a non-secret attribute of the secret. */
+const POINTER_SUFFIX = /_(?:FILE|FILES|PATH|DIR|URL|URI|HOST|PORT|USER|USERNAME|NAME|ID|TYPE|MODE|METHOD|ENABLED|DISABLED|REQUIRED|TTL|TIMEOUT|EXPIRY|EXPIRES|EXPIRATION|LENGTH|SIZE|HEADER|ENDPOINT|VERSION|PROVIDER|REGION|SCOPES?|ALGORITHM|ALG|FORMAT|PREFIX|ENV|VAR|NAMESPACE|STRATEGY|SERVER|REALM|ISSUER|AUDIENCE)$/;
+/** `npmToken`, `npm-token`, `npm.token` → `NPM_TOKEN`. */
+function normaliseName(name) {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/[^A-Za-z0-9]+/g, '_')
+        .toUpperCase();
+}
+function isSecretName(name) {
+    const n = normaliseName(name);
+    return SECRET_WORD.test(n) && !POINTER_SUFFIX.test(n);
+}
+/** The name-rule verdict for one NAME=value pair (shared by history, config and `.env` scanning). */
+function assessNamedValue(name, value) {
+    if (name === undefined || !isSecretName(name))
+        return undefined;
+    const v = value.trim();
+    // Shorter than 4 characters or a plain small number (`TOKEN_BUCKET=10`) is a setting, not a credential.
+    if (v.length < 4 || /^\d{1,6}$/.test(v) || isPlaceholder(v))
+        return undefined;
+    // A path or file: reference points at the secret (`NPM_TOKEN=/run/secrets/npm`), it is not the secret.
+    if (/^(?:\/|\.\.?\/|~\/|file:)/.test(v))
+        return undefined;
+    return { confidence: 'medium' };
+}
+const secretName = {
+    id: 'secret-name',
+    title: 'secret-named variable',
+    description: 'Build arg, ENV variable, label or .env entry whose name says it is a secret (TOKEN, SECRET, PASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH), with a literal value.',
+    severity: 'warning',
+    keywords: ['='],
+    pattern: /^[ \t]*(?:export[ \t]+)?(?<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?(?<secret>[^\s"'#]+)/gm,
+    assess: (value, name) => assessNamedValue(name, value),
+    keepTail: true,
+    // In files, only dotenv files are read as NAME=value lists; history and config pairs call assessNamedValue.
+    appliesTo: (p) => /(?:^|\/)\.env(?:\.[A-Za-z0-9_-]+)?$/.test(p) && !/\.(?:example|sample|template|dist|defaults?)$/.test(p)
+};
+
+// Slack bot/user/app tokens (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xapp-) and incoming webhooks.
+const slackToken = {
+    id: 'slack-token',
+    title: 'Slack token',
+    description: 'Slack token (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xapp-).',
+    severity: 'error',
+    keywords: ['xox', 'xapp-'],
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>(?:xox[abposr]|xapp)-[0-9A-Za-z]{1,40}-[0-9A-Za-z-]{8,200})(?![A-Za-z0-9_-])/g,
+    assess: (v) => (isPlaceholder(v) || !/\d/.test(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: (v) => v.slice(0, v.indexOf('-') + 1)
+};
+const WEBHOOK_PREFIX = 'https://hooks.slack.com/';
+const slackWebhook = {
+    id: 'slack-webhook',
+    title: 'Slack webhook URL',
+    description: 'Slack incoming webhook URL (hooks.slack.com/services/…): anyone holding it can post to the channel.',
+    severity: 'error',
+    keywords: ['hooks.slack.com'],
+    pattern: /(?<secret>https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9]{8,12}\/[A-Za-z0-9]{8,12}\/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: (v) => v.slice(0, v.indexOf('/', WEBHOOK_PREFIX.length) + 1)
+};
+
+// Stripe live secret and restricted keys. Test-mode keys (sk_test_) move no money and are not reported.
+const stripeLiveKey = {
+    id: 'stripe-live-key',
+    title: 'Stripe live key',
+    description: 'Stripe live secret or restricted key (sk_live_, rk_live_).',
+    severity: 'error',
+    keywords: ['sk_live_', 'rk_live_'],
+    pattern: /(?<![A-Za-z0-9_])(?<secret>[sr]k_live_[0-9A-Za-z]{24,247})(?![A-Za-z0-9_])/g,
+    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+    maskPrefix: startsWithAny(['sk_live_', 'rk_live_'])
+};
+
+// URLs with an inline password (`https://user:password@host`, `postgres://app:pw@db/app`). The secret is the
+// password; user and host stay readable in the message because they say which credential to rotate.
+const urlCredentials = {
+    id: 'url-credentials',
+    title: 'password in URL',
+    description: 'URL with an inline `user:password@` (git remotes, database URLs, registry mirrors).',
+    severity: 'warning',
+    keywords: ['://'],
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"<>`]{1,128}:(?<secret>[^\s:@/'"<>`]{3,256})@[A-Za-z0-9][A-Za-z0-9.-]*/g,
+    assess: (v) => (isPlaceholder(v) || /^\$|^\*+$|%s|^:/.test(v) ? undefined : { confidence: 'medium' }),
+    keepTail: false
+};
+
+// The detector catalogue, in priority order: when two detectors match overlapping text, the earlier (more
+// specific) one wins, so an npm token inside `_authToken=` is reported as an npm token, a PEM inside a
+// service-account JSON as a service-account key, a GitHub token inside a URL as a GitHub token.
+const detectors = [
+    googleServiceAccount,
+    privateKey,
+    githubFineGrained,
+    githubClassic,
+    gitlabToken,
+    npmToken,
+    pypiToken,
+    openaiKey,
+    slackWebhook,
+    slackToken,
+    stripeLiveKey,
+    awsAccessKeyId,
+    awsSecretAccessKey,
+    googleApiKey,
+    npmrcAuth,
+    dockerConfigAuth,
+    netrcPassword,
+    pypircPassword,
+    pgpassPassword,
+    secretName,
+    urlCredentials,
+    jwt
+];
+
+// Runs the detector catalogue over one piece of text (a file's content, a history line, an ENV pair).
+// Compiled once with the `d` flag so the secret's own offset is known (for line numbers and overlap checks).
+const compiled = new Map();
+function withIndices(d) {
+    let re = compiled.get(d);
+    if (!re) {
+        re = new RegExp(d.pattern.source, d.pattern.flags.includes('d') ? d.pattern.flags : d.pattern.flags + 'd');
+        compiled.set(d, re);
+    }
+    return re;
+}
+/** Every secret in `text`, at most one per span (overlaps resolved by catalogue order). */
+function scanText(text, opts = {}) {
+    const list = opts.detectors ?? detectors;
+    let lower;
+    const found = [];
+    list.forEach((d, rank) => {
+        if (d.appliesTo && (opts.path === undefined || !d.appliesTo(opts.path)))
+            return;
+        const hay = d.caseInsensitiveKeywords ? (lower ??= text.toLowerCase()) : text;
+        if (!d.keywords.some((k) => hay.includes(k)))
+            return;
+        for (const m of text.matchAll(withIndices(d))) {
+            const span = m.indices?.groups?.secret ?? m.indices?.[0];
+            const value = m.groups?.secret ?? m[0];
+            if (!span)
+                continue;
+            const verdict = d.assess ? d.assess(value, m.groups?.name) : { confidence: 'medium' };
+            if (!verdict)
+                continue;
+            found.push({
+                hit: { detector: d, value, index: span[0], confidence: verdict.confidence, severity: verdict.severity ?? d.severity, name: m.groups?.name },
+                start: span[0],
+                end: span[1],
+                rank
+            });
+        }
+    });
+    if (found.length === 0)
+        return [];
+    found.sort((a, b) => a.rank - b.rank || a.start - b.start);
+    const kept = [];
+    for (const f of found) {
+        if (!kept.some((k) => f.start < k.end && k.start < f.end))
+            kept.push(f);
+    }
+    kept.sort((a, b) => a.start - b.start);
+    // Line numbers in one forward pass over the kept offsets.
+    const hits = [];
+    let line = 1;
+    let pos = 0;
+    for (const { hit } of kept) {
+        for (; pos < hit.index; pos++)
+            if (text.charCodeAt(pos) === 10)
+                line++;
+        hits.push({ ...hit, line });
+    }
+    return hits;
+}
+
+// Masked forms and fingerprints: the only representations of a secret value that leave src/secrets.
+/** Below this length a secret keeps no trailing characters: two of eight is too much of a hint. */
+const MIN_LENGTH_FOR_TAIL = 16;
+/**
+ * `known prefix + … + last 2 chars`. The prefix is only the public type marker (`ghp_`, `AKIA`, a PEM header);
+ * the tail is dropped for short values, for passwords and for PEM blocks (whose tail is just dashes).
+ */
+function maskValue(value, opts = {}) {
+    const prefix = opts.prefix && value.startsWith(opts.prefix) && opts.prefix.length < value.length / 2 + 8 ? opts.prefix : '';
+    const rest = value.length - prefix.length;
+    const tail = opts.keepTail !== false && rest >= MIN_LENGTH_FOR_TAIL ? value.slice(-2) : '';
+    return `${prefix}…${tail}`;
+}
+function maskFor(detector, value) {
+    return maskValue(value, { prefix: detector.maskPrefix?.(value), keepTail: detector.keepTail });
+}
+/**
+ * sha256(`rule:location:value`). `location` is the image path for files, and for history/config a name that
+ * survives rebuilds: `history:arg:NPM_TOKEN`, `config:Env:NPM_TOKEN` — never a step index, which shifts whenever
+ * a step is added above it and would orphan every suppression.
+ */
+function fingerprint(rule, location, value) {
+    return createHash('sha256').update(`${rule}:${location}:${value}`).digest('hex');
+}
+
 // What secrets look like in a Dockerfile: token shapes, credential-bearing names, secret files. Everything that
 // reports a match reports it masked (known prefix + `…` + last 2 characters); the value never leaves whole.
-const fixedPrefix = (n) => (m) => m.slice(0, n);
-const upTo = (sep) => (m) => m.slice(0, m.indexOf(sep) + 1);
-const TOKEN_SHAPES = [
-    { name: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b/g, prefix: fixedPrefix(4) },
-    { name: 'GitHub fine-grained token', pattern: /\bgithub_pat_[A-Za-z0-9_]{50,}\b/g, prefix: fixedPrefix(11) },
-    { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, prefix: fixedPrefix(4) },
-    { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, prefix: fixedPrefix(5) },
-    { name: 'Stripe key', pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}\b/g, prefix: fixedPrefix(8) },
-    { name: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g, prefix: fixedPrefix(6) },
-    { name: 'npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, prefix: fixedPrefix(4) },
-    { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g, prefix: fixedPrefix(4) },
-    { name: 'OpenAI key', pattern: /\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}/g, prefix: upTo('-') },
-    { name: 'PyPI token', pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}/g, prefix: fixedPrefix(5) },
-    { name: 'private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, prefix: (m) => m },
-    { name: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, prefix: fixedPrefix(3) }
-];
 /** `ghp_…Xy`: prefix, an ellipsis, the last two characters (none when the value is short). */
 function maskSecret(value, prefix = '') {
     if (prefix === value)
@@ -44259,16 +44754,14 @@ function maskSecret(value, prefix = '') {
     const tail = value.length - prefix.length >= 8 ? value.slice(-2) : '';
     return `${prefix}…${tail}`;
 }
+// Token shapes come from the image scanner's detector catalogue, so the linter and the scanner agree on what a
+// secret looks like. Name-based and context detectors are left out: the lint rules judge names and URLs themselves.
+const TOKEN_DETECTORS = detectors.filter((d) => !['secret-name', 'url-credentials', 'npmrc-auth'].includes(d.id) && !d.appliesTo);
 /** Token-shaped substrings of `text`. */
 function findTokens(text) {
-    const found = [];
-    for (const shape of TOKEN_SHAPES) {
-        shape.pattern.lastIndex = 0;
-        for (const m of text.matchAll(shape.pattern)) {
-            found.push({ kind: shape.name, index: m.index ?? 0, length: m[0].length, masked: maskSecret(m[0], shape.prefix(m[0])) });
-        }
-    }
-    return found.sort((a, b) => a.index - b.index);
+    return scanText(text, { detectors: TOKEN_DETECTORS })
+        .map((h) => ({ kind: h.detector.title, index: h.index, length: h.value.length, masked: maskFor(h.detector, h.value) }))
+        .sort((a, b) => a.index - b.index);
 }
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/'"]+):([^\s@/'"]+)@/gi;
 const AUTH_TOKEN_ASSIGNMENT = /(_auth(?:Token)?\s*=\s*)(["']?)([^\s"'$][^\s"']*)/g;
@@ -44295,31 +44788,6 @@ function findInlineCredentials(text) {
         found.push({ kind: 'npm auth token', index: m.index ?? 0, length: m[0].length, masked: `${m[1].trim()}${maskSecret(m[3])}` });
     }
     return found.sort((a, b) => a.index - b.index);
-}
-const SECRET_NAME_WORDS = new Set([
-    'TOKEN', 'TOKENS', 'SECRET', 'SECRETS', 'PASSWORD', 'PASSWD', 'PASSWORDS', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS',
-    'AUTH', 'AUTHTOKEN', 'PRIVATEKEY'
-]);
-const NOT_A_SECRET_SUFFIX = new Set(['FILE', 'PATH', 'URL', 'URI', 'DIR']);
-/** True when an ENV/ARG name says it holds a secret (`NPM_TOKEN`, `DB_PASSWORD`, `apiKey`), not a path to one. */
-function isSecretName$1(name) {
-    const words = name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toUpperCase()
-        .split(/[_\-.]+/)
-        .filter(Boolean);
-    if (words.length === 0)
-        return false;
-    if (NOT_A_SECRET_SUFFIX.has(words[words.length - 1]))
-        return false;
-    for (let k = 0; k < words.length; k++) {
-        const w = words[k];
-        if (SECRET_NAME_WORDS.has(w))
-            return true;
-        if (w === 'KEY' && (words[k - 1] === 'API' || words[k - 1] === 'PRIVATE'))
-            return true;
-    }
-    return false;
 }
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 function secretFileKind(path) {
@@ -52806,7 +53274,7 @@ const packageCacheNotCleaned = {
     }
 };
 
-const base$1 = (p) => {
+const base = (p) => {
     const clean = p.replace(/\/+$/, '');
     return clean.slice(clean.lastIndexOf('/') + 1);
 };
@@ -52818,7 +53286,7 @@ function writesOf(step) {
         for (const source of step.copy.sources) {
             const kind = secretFileKind(source);
             if (kind)
-                out.push({ step, path: intoDir ? `${dest.replace(/\/+$/, '')}/${base$1(source)}` : dest, kind });
+                out.push({ step, path: intoDir ? `${dest.replace(/\/+$/, '')}/${base(source)}` : dest, kind });
         }
     }
     for (const cmd of commandsOf(step)) {
@@ -52831,7 +53299,7 @@ function writesOf(step) {
             const target = cmd.args[cmd.args.length - 1];
             const kind = secretFileKind(target) ?? secretFileKind(cmd.args[cmd.args.length - 2] ?? '');
             if (kind)
-                out.push({ step, path: secretFileKind(target) ? target : `${target}/${base$1(cmd.args[cmd.args.length - 2])}`, kind });
+                out.push({ step, path: secretFileKind(target) ? target : `${target}/${base(cmd.args[cmd.args.length - 2])}`, kind });
         }
         if (cmd.name === 'npm' && cmd.args[1] === 'config' && cmd.args[2] === 'set' && cmd.args.some((a) => a.includes('_auth'))) {
             out.push({ step, path: '~/.npmrc', kind: 'npm credentials (.npmrc)' });
@@ -52841,13 +53309,13 @@ function writesOf(step) {
 }
 // True when one of the rm arguments deletes `path`: the same basename, or a folder above it.
 function removes(step, path) {
-    const name = base$1(path);
+    const name = base(path);
     return commandsOf(step).some((c) => c.name === 'rm' &&
         c.args.slice(1).some((a) => {
             if (a.startsWith('-'))
                 return false;
             const arg = a.replace(/\/+$/, '');
-            return base$1(arg) === name || path.startsWith(arg + '/') || (arg.includes('/.') && path.includes(arg.slice(arg.lastIndexOf('/'))));
+            return base(arg) === name || path.startsWith(arg + '/') || (arg.includes('/.') && path.includes(arg.slice(arg.lastIndexOf('/'))));
         }));
 }
 const secretFileRemovedLater = {
@@ -52910,7 +53378,7 @@ const secretInEnvOrArg = {
                 if (tokens.length > 0) {
                     message = `${step.keyword} ${name} holds a literal ${tokens[0].kind} (${tokens[0].masked}) that ${where}; pass it with --mount=type=secret and rotate it.`;
                 }
-                else if (isSecretName$1(name)) {
+                else if (isSecretName(name)) {
                     if (step.keyword === 'ENV' && (value === '' || value === null))
                         continue; // clearing a variable
                     if (value && /^(\/|\.\/|~\/)/.test(value))
@@ -53918,492 +54386,6 @@ function describeBuildFailure(f, dockerfile) {
         'Fix the step (run the same docker buildx build locally to reproduce). Last lines of the build log:',
         ...f.tail.map((l) => '  ' + l)
     ].join('\n');
-}
-
-// Masked forms and fingerprints: the only representations of a secret value that leave src/secrets.
-/** Below this length a secret keeps no trailing characters: two of eight is too much of a hint. */
-const MIN_LENGTH_FOR_TAIL = 16;
-/**
- * `known prefix + … + last 2 chars`. The prefix is only the public type marker (`ghp_`, `AKIA`, a PEM header);
- * the tail is dropped for short values, for passwords and for PEM blocks (whose tail is just dashes).
- */
-function maskValue(value, opts = {}) {
-    const prefix = opts.prefix && value.startsWith(opts.prefix) && opts.prefix.length < value.length / 2 + 8 ? opts.prefix : '';
-    const rest = value.length - prefix.length;
-    const tail = opts.keepTail !== false && rest >= MIN_LENGTH_FOR_TAIL ? value.slice(-2) : '';
-    return `${prefix}…${tail}`;
-}
-function maskFor(detector, value) {
-    return maskValue(value, { prefix: detector.maskPrefix?.(value), keepTail: detector.keepTail });
-}
-/**
- * sha256(`rule:location:value`). `location` is the image path for files, and for history/config a name that
- * survives rebuilds: `history:arg:NPM_TOKEN`, `config:Env:NPM_TOKEN` — never a step index, which shifts whenever
- * a step is added above it and would orphan every suppression.
- */
-function fingerprint(rule, location, value) {
-    return createHash('sha256').update(`${rule}:${location}:${value}`).digest('hex');
-}
-
-// Values that look like secrets but are not: documented example keys, template placeholders and variable
-// references. Dropping them is what keeps the scanner quiet on docs, samples and `${NPM_TOKEN}`-style templates.
-/** Keys published in vendor documentation (AWS docs, etc.): never real. */
-const DOCUMENTED_EXAMPLES = new Set([
-    'AKIAIOSFODNN7EXAMPLE',
-    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    'AKIAI44QH8DHBEXAMPLE',
-    'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY'
-]);
-const PLACEHOLDER_WORDS = new Set([
-    'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'dummy', 'example', 'sample', 'secret', 'secrets',
-    'password', 'passwd', 'pass', 'token', 'apikey', 'api_key', 'redacted', 'hidden', 'masked', 'none', 'null', 'nil',
-    'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'todo', 'fixme', 'test', 'testing', 'empty', 'default',
-    'required', 'optional', 'unset', 'notset', 'not-set', 'tbd', 'foo', 'bar', 'foobar', 'xyz', 'abc', 'abc123',
-    'mysecret', 'mypassword', 'mytoken', 'secret123', 'password123', 'letmein', 'admin', 'root', 'user', 'username'
-]);
-/** True for values that are references or placeholders rather than a literal secret. */
-function isPlaceholder(raw) {
-    const value = raw.trim().replace(/^["']|["']$/g, '');
-    if (value.length === 0)
-        return true;
-    if (DOCUMENTED_EXAMPLES.has(value))
-        return true;
-    // Variable references: ${VAR}, $VAR, $(cmd), %VAR%, {{ template }}, <your-token>, [token].
-    if (/\$\{[^}]*\}|^\$[A-Za-z_(]|\$\(|^%[A-Za-z_][A-Za-z0-9_]*%$|\{\{.*\}\}|^<[^<>]*>$|^\[[^\]]*\]$/.test(value))
-        return true;
-    if (PLACEHOLDER_WORDS.has(value.toLowerCase()))
-        return true;
-    // One repeated character (xxxx, ****, 0000) or an x/* mask (xxx-xxx).
-    if (/^(.)\1*$/.test(value) || /^[xX*.#_-]+$/.test(value))
-        return true;
-    // …also after a token-type prefix (`ghp_xxxxxxxx…`, `sk_live_0000…`).
-    const body = value.replace(/^(?:[A-Za-z]{2,6}[_-]){1,2}/, '');
-    if (body !== value && body.length >= 8 && (/^(.)\1*$/.test(body) || /^[xX*]+$/.test(body)))
-        return true;
-    // Documentation conventions: EXAMPLE / your_token_here / <insert …> anywhere in the value.
-    if (/EXAMPLE|example|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|password|pass)|_here$|^insert[_-]|replace[_-]?me/i.test(value))
-        return true;
-    return false;
-}
-/** Shannon entropy in bits per character. */
-function entropy(value) {
-    const counts = new Map();
-    for (const ch of value)
-        counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    let bits = 0;
-    for (const n of counts.values()) {
-        const p = n / value.length;
-        bits -= p * Math.log2(p);
-    }
-    return bits;
-}
-
-// Name-based rule: a build arg, ENV variable, label or `.env` entry whose NAME says it holds a secret
-// (TOKEN, SECRET, PASSWORD/PASSWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
-// with any literal value, whatever its entropy: `ARG DB_PASSWORD=hunter2` leaks as surely as a random token.
-// Names that point at a secret rather than hold one (`*_FILE`, `*_PATH`, `*_URL`…) and placeholder values are not.
-const SECRET_WORD = /(?:^|_)(?:TOKENS?|SECRETS?|PASSWORDS?|PASSWD|PASSPHRASE|API_?KEYS?|CREDENTIALS?|CREDS|PRIVATE_?KEY|AUTH)(?:_|$)/;
-/** The variable names a location, a switch or a non-secret attribute of the secret. */
-const POINTER_SUFFIX = /_(?:FILE|FILES|PATH|DIR|URL|URI|HOST|PORT|USER|USERNAME|NAME|ID|TYPE|MODE|METHOD|ENABLED|DISABLED|REQUIRED|TTL|TIMEOUT|EXPIRY|EXPIRES|EXPIRATION|LENGTH|SIZE|HEADER|ENDPOINT|VERSION|PROVIDER|REGION|SCOPES?|ALGORITHM|ALG|FORMAT|PREFIX|ENV|VAR|NAMESPACE|STRATEGY|SERVER|REALM|ISSUER|AUDIENCE)$/;
-/** `npmToken`, `npm-token`, `npm.token` → `NPM_TOKEN`. */
-function normaliseName(name) {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .replace(/[^A-Za-z0-9]+/g, '_')
-        .toUpperCase();
-}
-function isSecretName(name) {
-    const n = normaliseName(name);
-    return SECRET_WORD.test(n) && !POINTER_SUFFIX.test(n);
-}
-/** The name-rule verdict for one NAME=value pair (shared by history, config and `.env` scanning). */
-function assessNamedValue(name, value) {
-    if (name === undefined || !isSecretName(name))
-        return undefined;
-    const v = value.trim();
-    // Shorter than 4 characters or a plain small number (`TOKEN_BUCKET=10`) is a setting, not a credential.
-    if (v.length < 4 || /^\d{1,6}$/.test(v) || isPlaceholder(v))
-        return undefined;
-    // A path or file: reference points at the secret (`NPM_TOKEN=/run/secrets/npm`), it is not the secret.
-    if (/^(?:\/|\.\.?\/|~\/|file:)/.test(v))
-        return undefined;
-    return { confidence: 'medium' };
-}
-const secretName = {
-    id: 'secret-name',
-    title: 'secret-named variable',
-    description: 'Build arg, ENV variable, label or .env entry whose name says it is a secret (TOKEN, SECRET, PASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH), with a literal value.',
-    severity: 'warning',
-    keywords: ['='],
-    pattern: /^[ \t]*(?:export[ \t]+)?(?<name>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?(?<secret>[^\s"'#]+)/gm,
-    assess: (value, name) => assessNamedValue(name, value),
-    keepTail: true,
-    // In files, only dotenv files are read as NAME=value lists; history and config pairs call assessNamedValue.
-    appliesTo: (p) => /(?:^|\/)\.env(?:\.[A-Za-z0-9_-]+)?$/.test(p) && !/\.(?:example|sample|template|dist|defaults?)$/.test(p)
-};
-
-const startsWithAny = (prefixes) => (value) => prefixes.find((p) => value.startsWith(p)) ?? '';
-
-// AWS access key ids have a fixed shape (4-letter type prefix + 16 base32 chars). Secret access keys are 40
-// base64 chars with no prefix, so they are only recognised next to their name (env var, credentials file, JSON).
-const KEY_ID_PREFIXES = ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AGPA'];
-const awsAccessKeyId = {
-    id: 'aws-access-key-id',
-    title: 'AWS access key id',
-    description: 'AWS access key id (AKIA…/ASIA…): identifies a credential whose secret key is usually stored next to it.',
-    severity: 'error',
-    keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
-    pattern: /(?<![A-Z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Z0-9])/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: startsWithAny(KEY_ID_PREFIXES)
-};
-const awsSecretAccessKey = {
-    id: 'aws-secret-access-key',
-    title: 'AWS secret access key',
-    description: 'AWS secret access key, recognised by its name (aws_secret_access_key, AWS_SECRET_ACCESS_KEY, SecretAccessKey).',
-    severity: 'error',
-    keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret_key'],
-    caseInsensitiveKeywords: true,
-    pattern: /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\s*(?:[:=]|=>)\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
-    // Real keys are random base64: mixed classes and high entropy; a word or a hex digest is not one.
-    assess: (v) => isPlaceholder(v) || !/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || entropy(v) < 4 ? undefined : { confidence: 'high' },
-    keepTail: true
-};
-
-// Detectors that only make sense inside a known credential file: the Docker CLI config's `auths`, `.netrc`
-// `password` tokens and `.pypirc` `password =` lines. Elsewhere the same words are everyday prose.
-const base = (path) => path.slice(path.lastIndexOf('/') + 1);
-const dockerConfigAuth = {
-    id: 'docker-config-auth',
-    title: 'registry credential',
-    description: 'Docker CLI config (`.docker/config.json`) with an `auths` entry holding `auth` (base64 user:password) or an identity token.',
-    severity: 'error',
-    keywords: ['"auth"', '"identitytoken"'],
-    pattern: /"(?:auth|identitytoken)"\s*:\s*"(?<secret>[A-Za-z0-9+/=._-]{8,})"/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    keepTail: false,
-    appliesTo: (p) => /(?:^|\/)\.docker\/config\.json$/.test(p) || /(?:^|\/)\.dockercfg$/.test(p)
-};
-const netrcPassword = {
-    id: 'netrc-password',
-    title: '.netrc password',
-    description: '`.netrc` machine entry with a `password`.',
-    severity: 'error',
-    keywords: ['password'],
-    pattern: /(?:^|\s)password\s+(?<secret>\S+)/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    keepTail: false,
-    appliesTo: (p) => ['.netrc', '_netrc'].includes(base(p))
-};
-const pypircPassword = {
-    id: 'pypirc-password',
-    title: '.pypirc password',
-    description: '`.pypirc` index section with a `password` (PyPI API token or account password).',
-    severity: 'error',
-    keywords: ['password'],
-    pattern: /^[ \t]*password[ \t]*[:=][ \t]*(?<secret>\S+)/gm,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: (v) => (v.startsWith('pypi-') ? 'pypi-' : ''),
-    appliesTo: (p) => base(p) === '.pypirc'
-};
-const pgpassPassword = {
-    id: 'pgpass-password',
-    title: '.pgpass password',
-    description: 'PostgreSQL `.pgpass` line (`host:port:database:user:password`).',
-    severity: 'error',
-    keywords: [':'],
-    pattern: /^[^:\n#]*:[^:\n]*:[^:\n]*:[^:\n]*:(?<secret>[^\n]+)$/gm,
-    assess: (v) => (isPlaceholder(v.trim()) ? undefined : { confidence: 'high' }),
-    keepTail: false,
-    appliesTo: (p) => base(p) === '.pgpass'
-};
-
-// GitHub tokens. Classic tokens (ghp_, gho_, ghu_, ghs_, ghr_) end in a checksum: the last 6 characters are the
-// base62 CRC32 of the 30 random characters after the prefix, so a passing checksum is a near-certain real token
-// and a failing one is usually a made-up string in docs or tests (reported as a warning).
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-/** Base62 of an unsigned 32-bit number, left-padded with `0` to 6 characters (GitHub's checksum encoding). */
-function base62Checksum(n) {
-    let out = '';
-    let rest = n >>> 0;
-    do {
-        out = BASE62[rest % 62] + out;
-        rest = Math.floor(rest / 62);
-    } while (rest > 0);
-    return out.padStart(6, '0');
-}
-/** True when a classic token's last 6 characters are the checksum of the 30 characters before them. */
-function githubChecksumValid(token) {
-    const body = token.slice(4);
-    if (body.length !== 36)
-        return false;
-    return base62Checksum(crc32(body.slice(0, 30))) === body.slice(30);
-}
-const githubClassic = {
-    id: 'github-classic',
-    title: 'GitHub token',
-    description: 'GitHub classic token (ghp_, gho_, ghu_, ghs_, ghr_); the embedded CRC32 checksum ranks confidence.',
-    severity: 'error',
-    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
-    assess: (v) => {
-        if (isPlaceholder(v))
-            return undefined;
-        return githubChecksumValid(v) ? { confidence: 'high' } : { confidence: 'low', severity: 'warning' };
-    },
-    maskPrefix: startsWithAny(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'])
-};
-const githubFineGrained = {
-    id: 'github-fine-grained',
-    title: 'GitHub fine-grained token',
-    description: 'GitHub fine-grained personal access token (github_pat_…).',
-    severity: 'error',
-    keywords: ['github_pat_'],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: () => 'github_pat_'
-};
-
-// GitLab tokens carry a type prefix: glpat- (personal), gldt- (deploy), glrt- (runner), glptt- (pipeline trigger).
-const PREFIXES = ['glpat-', 'gldt-', 'glrt-', 'glptt-'];
-const gitlabToken = {
-    id: 'gitlab-token',
-    title: 'GitLab token',
-    description: 'GitLab personal, deploy, runner or trigger token (glpat-, gldt-, glrt-, glptt-).',
-    severity: 'error',
-    keywords: PREFIXES,
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>(?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?)(?![A-Za-z0-9_-])/g,
-    assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v.slice(5)) ? undefined : { confidence: 'high' }),
-    maskPrefix: startsWithAny(PREFIXES)
-};
-
-// Google API keys (AIza…) and service-account key files (JSON with "type": "service_account" and a private_key).
-// API keys are often meant to be public (browser/Firebase keys restricted by referrer), hence a warning.
-const googleApiKey = {
-    id: 'google-api-key',
-    title: 'Google API key',
-    description: 'Google API key (AIza…); often restricted and public by design, so reported as a warning.',
-    severity: 'warning',
-    keywords: ['AIza'],
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: () => 'AIza'
-};
-const googleServiceAccount = {
-    id: 'google-service-account',
-    title: 'Google service-account key',
-    description: 'Google Cloud service-account key JSON (`"type": "service_account"` with a `private_key`).',
-    severity: 'error',
-    keywords: ['service_account'],
-    // The secret is the JSON-escaped PEM in private_key; the type marker must appear in the same document.
-    pattern: /"type"\s*:\s*"service_account"[\s\S]{0,4096}?"private_key"\s*:\s*"(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]{64,}?-----END [A-Z ]*PRIVATE KEY-----(?:\\n)?)"/g,
-    assess: () => ({ confidence: 'high' }),
-    maskPrefix: (v) => /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.exec(v)?.[0] ?? '',
-    keepTail: false
-};
-
-function decodesToJwtHeader(segment) {
-    try {
-        const header = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-        return typeof header === 'object' && header !== null && 'alg' in header;
-    }
-    catch {
-        return false;
-    }
-}
-const jwt = {
-    id: 'jwt',
-    title: 'JSON Web Token',
-    description: 'JSON Web Token (eyJ….eyJ….…); informational: usually short-lived, but may be a long-lived service token.',
-    severity: 'info',
-    keywords: ['eyJ'],
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g,
-    assess: (v) => (decodesToJwtHeader(v.slice(0, v.indexOf('.'))) ? { confidence: 'medium' } : undefined),
-    maskPrefix: () => 'eyJ'
-};
-
-// npm automation / publish / granular tokens: `npm_` + 36 base62 characters.
-const npmToken = {
-    id: 'npm-token',
-    title: 'npm token',
-    description: 'npm access token (npm_…).',
-    severity: 'error',
-    keywords: ['npm_'],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
-    assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: () => 'npm_'
-};
-
-// `.npmrc` credentials: `_authToken=`, `_auth=` (base64 user:pass) and `_password=` with a literal value, scoped
-// (`//registry.example.com/:_authToken=`) or not. `${NPM_TOKEN}` references are how it should be done and are skipped.
-// Runs on every text, not only files named .npmrc: `echo "//…:_authToken=…" > .npmrc` in a RUN leaks it too.
-const npmrcAuth = {
-    id: 'npmrc-auth',
-    title: '.npmrc credential',
-    description: '.npmrc `_authToken`, `_auth` or `_password` entry with a literal value (not `${VAR}`).',
-    severity: 'error',
-    keywords: ['_authToken', '_auth', '_password'],
-    pattern: /(?:^|[\s"'`:])_(?:authToken|auth|password)\s*=\s*["']?(?<secret>[^\s"'`;#]{8,})/gm,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    keepTail: true
-};
-
-const HEADER = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const privateKey = {
-    id: 'private-key',
-    title: 'private key',
-    description: 'PEM private key block (RSA, EC, DSA, OpenSSH, PKCS#8, PGP).',
-    severity: 'error',
-    keywords: ['PRIVATE KEY'],
-    pattern: /(?<secret>-----BEGIN (?<kind>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]{32,65536}?-----END \k<kind>-----)/g,
-    assess: (v) => {
-        const body = v
-            .replace(HEADER, '')
-            .replace(/-----END [\s\S]*$/, '')
-            .replace(/\\n|\\r|\s/g, '')
-            .replace(/^(?:Proc-Type|DEK-Info|Version|Comment):[^A-Za-z0-9+/]*/gm, '');
-        const base64 = body.match(/[A-Za-z0-9+/=]/g)?.length ?? 0;
-        if (base64 < 64 || base64 / body.length < 0.9)
-            return undefined;
-        const encrypted = /ENCRYPTED/.test(v);
-        return encrypted ? { confidence: 'medium', severity: 'warning' } : { confidence: 'high' };
-    },
-    maskPrefix: (v) => HEADER.exec(v)?.[0] ?? '',
-    keepTail: false
-};
-
-// Slack bot/user/app tokens (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xapp-) and incoming webhooks.
-const slackToken = {
-    id: 'slack-token',
-    title: 'Slack token',
-    description: 'Slack token (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xapp-).',
-    severity: 'error',
-    keywords: ['xox', 'xapp-'],
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>(?:xox[abposr]|xapp)-[0-9A-Za-z]{1,40}-[0-9A-Za-z-]{8,200})(?![A-Za-z0-9_-])/g,
-    assess: (v) => (isPlaceholder(v) || !/\d/.test(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: (v) => v.slice(0, v.indexOf('-') + 1)
-};
-const WEBHOOK_PREFIX = 'https://hooks.slack.com/';
-const slackWebhook = {
-    id: 'slack-webhook',
-    title: 'Slack webhook URL',
-    description: 'Slack incoming webhook URL (hooks.slack.com/services/…): anyone holding it can post to the channel.',
-    severity: 'error',
-    keywords: ['hooks.slack.com'],
-    pattern: /(?<secret>https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9]{8,12}\/[A-Za-z0-9]{8,12}\/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: (v) => v.slice(0, v.indexOf('/', WEBHOOK_PREFIX.length) + 1)
-};
-
-// Stripe live secret and restricted keys. Test-mode keys (sk_test_) move no money and are not reported.
-const stripeLiveKey = {
-    id: 'stripe-live-key',
-    title: 'Stripe live key',
-    description: 'Stripe live secret or restricted key (sk_live_, rk_live_).',
-    severity: 'error',
-    keywords: ['sk_live_', 'rk_live_'],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>[sr]k_live_[0-9A-Za-z]{24,247})(?![A-Za-z0-9_])/g,
-    assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
-    maskPrefix: startsWithAny(['sk_live_', 'rk_live_'])
-};
-
-// URLs with an inline password (`https://user:password@host`, `postgres://app:pw@db/app`). The secret is the
-// password; user and host stay readable in the message because they say which credential to rotate.
-const urlCredentials = {
-    id: 'url-credentials',
-    title: 'password in URL',
-    description: 'URL with an inline `user:password@` (git remotes, database URLs, registry mirrors).',
-    severity: 'warning',
-    keywords: ['://'],
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"<>`]{1,128}:(?<secret>[^\s:@/'"<>`]{3,256})@[A-Za-z0-9][A-Za-z0-9.-]*/g,
-    assess: (v) => (isPlaceholder(v) || /^\$|^\*+$|%s|^:/.test(v) ? undefined : { confidence: 'medium' }),
-    keepTail: false
-};
-
-// The detector catalogue, in priority order: when two detectors match overlapping text, the earlier (more
-// specific) one wins, so an npm token inside `_authToken=` is reported as an npm token, a PEM inside a
-// service-account JSON as a service-account key, a GitHub token inside a URL as a GitHub token.
-const detectors = [
-    googleServiceAccount,
-    privateKey,
-    githubFineGrained,
-    githubClassic,
-    gitlabToken,
-    npmToken,
-    slackWebhook,
-    slackToken,
-    stripeLiveKey,
-    awsAccessKeyId,
-    awsSecretAccessKey,
-    googleApiKey,
-    npmrcAuth,
-    dockerConfigAuth,
-    netrcPassword,
-    pypircPassword,
-    pgpassPassword,
-    secretName,
-    urlCredentials,
-    jwt
-];
-
-// Runs the detector catalogue over one piece of text (a file's content, a history line, an ENV pair).
-// Compiled once with the `d` flag so the secret's own offset is known (for line numbers and overlap checks).
-const compiled = new Map();
-function withIndices(d) {
-    let re = compiled.get(d);
-    if (!re) {
-        re = new RegExp(d.pattern.source, d.pattern.flags.includes('d') ? d.pattern.flags : d.pattern.flags + 'd');
-        compiled.set(d, re);
-    }
-    return re;
-}
-/** Every secret in `text`, at most one per span (overlaps resolved by catalogue order). */
-function scanText(text, opts = {}) {
-    const list = opts.detectors ?? detectors;
-    let lower;
-    const found = [];
-    list.forEach((d, rank) => {
-        if (d.appliesTo && (opts.path === undefined || !d.appliesTo(opts.path)))
-            return;
-        const hay = d.caseInsensitiveKeywords ? (lower ??= text.toLowerCase()) : text;
-        if (!d.keywords.some((k) => hay.includes(k)))
-            return;
-        for (const m of text.matchAll(withIndices(d))) {
-            const span = m.indices?.groups?.secret ?? m.indices?.[0];
-            const value = m.groups?.secret ?? m[0];
-            if (!span)
-                continue;
-            const verdict = d.assess ? d.assess(value, m.groups?.name) : { confidence: 'medium' };
-            if (!verdict)
-                continue;
-            found.push({
-                hit: { detector: d, value, index: span[0], confidence: verdict.confidence, severity: verdict.severity ?? d.severity, name: m.groups?.name },
-                start: span[0],
-                end: span[1],
-                rank
-            });
-        }
-    });
-    if (found.length === 0)
-        return [];
-    found.sort((a, b) => a.rank - b.rank || a.start - b.start);
-    const kept = [];
-    for (const f of found) {
-        if (!kept.some((k) => f.start < k.end && k.start < f.end))
-            kept.push(f);
-    }
-    kept.sort((a, b) => a.start - b.start);
-    // Line numbers in one forward pass over the kept offsets.
-    const hits = [];
-    let line = 1;
-    let pos = 0;
-    for (const { hit } of kept) {
-        for (; pos < hit.index; pos++)
-            if (text.charCodeAt(pos) === 10)
-                line++;
-        hits.push({ ...hit, line });
-    }
-    return hits;
 }
 
 // Build args given to the build are known before the image exists. Those that are secrets (by name, like
