@@ -60866,7 +60866,7 @@ async function runUnsafe(deps) {
     if (inputs.comment && prNumber !== undefined) {
         const fork = pr && pr.head?.repo?.full_name !== undefined && pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
         if (fork && context.eventName === 'pull_request') {
-            runtime.log.warning('This pull request comes from a fork, whose GITHUB_TOKEN is read-only: no PR comment is posted. The job summary has the full report; to comment on fork PRs, use the two-workflow (workflow_run) pattern in docs/workflows.md.');
+            runtime.log.warning('This pull request comes from a fork, whose GITHUB_TOKEN is read-only: no PR comment is posted. The job summary has the full report; to comment on fork PRs, use the two-workflow (workflow_run) pattern in the README ("Pull requests from forks").');
         }
         else {
             await guarded(runtime, 'post the PR comment', async () => {
@@ -60962,7 +60962,7 @@ async function guarded(runtime, what, fn) {
     catch (e) {
         const status = httpStatus(e);
         if (status === 403 || status === 404) {
-            runtime.log.warning(`Could not ${what}: the token lacks permission (HTTP ${status}). On fork PRs the token is read-only; otherwise grant the permission listed in docs/workflows.md. The job summary has the full report.`);
+            runtime.log.warning(`Could not ${what}: the token lacks permission (HTTP ${status}). On fork PRs the token is read-only; otherwise grant the permission the README lists for this use. The job summary has the full report.`);
         }
         else {
             runtime.log.warning(`Could not ${what}: ${describeError(e).split('\n')[0]}`);
