@@ -25471,10 +25471,11 @@ function renderText(report) {
                 out.push(`  ${pad(formatBytes(w.bytes), 10)} /${w.path} (added in layer ${w.addedInLayer}, ${w.how} in layer ${w.hiddenInLayer})`);
             }
         }
-        if (report.largestDirectories?.length) {
+        const dirs = (report.largestDirectories ?? []).filter((d) => d.bytes > 0);
+        if (dirs.length) {
             out.push('');
             out.push('Largest directories:');
-            for (const d of report.largestDirectories)
+            for (const d of dirs)
                 out.push(`  ${pad(formatBytes(d.bytes), 10)} /${d.path}`);
         }
     }

@@ -61016,7 +61016,8 @@ function annotationMessage(f) {
 }
 function annotationsFor(report) {
     return report.findings
-        .filter((f) => !f.suppressed && (f.category === 'lint' || f.category === 'secret'))
+        // Every stage's findings: image findings carry the Dockerfile line of the step that made their layer.
+        .filter((f) => !f.suppressed)
         .map((f) => {
         const { title, message } = annotationMessage(f);
         return {
@@ -61029,7 +61030,7 @@ function annotationsFor(report) {
 function checkAnnotations(report) {
     const levels = { error: 'failure', warning: 'warning', info: 'notice' };
     return report.findings
-        .filter((f) => !f.suppressed && (f.category === 'lint' || f.category === 'secret') && f.file && f.line)
+        .filter((f) => !f.suppressed && f.file && f.line)
         .map((f) => {
         const { title, message } = annotationMessage(f);
         return { path: f.file, start_line: f.line, end_line: f.endLine ?? f.line, annotation_level: levels[f.severity], message, title };

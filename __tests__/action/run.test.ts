@@ -200,4 +200,13 @@ describe('check run', () => {
     // The job's own annotations point at the same lines.
     expect(stdout).toContain('::error title=Secret in image%3A aws-access-key,file=Dockerfile,line=3,endLine=3::AKIA…LE in /root/.aws/credentials');
   });
+
+  test('image findings are annotated on the line of the step that made their layer; unattributed ones on the job', async () => {
+    const cache = finding({ rule: 'package-cache-in-image', category: 'image', severity: 'warning', message: 'apt lists ship 48 MB', file: 'Dockerfile', line: 7, layer: 1, path: 'var/lib/apt/lists' });
+    const loose = finding({ rule: 'wasted-space', category: 'image', severity: 'warning', message: '3 MB wasted' });
+    const { stdout } = await runStep({ inputs: { 'from-report': saveReport('h.json', makeReport([{ instruction: 'RUN a', line: 1, size: 1 }], [cache, loose])), 'check-name': 'image-audit', 'fail-on-lint': 'none' } });
+    expect(stdout).toContain('::warning title=package-cache-in-image,file=Dockerfile,line=7,endLine=7::apt lists ship 48 MB');
+    expect(stdout).toContain('::warning title=wasted-space::3 MB wasted');
+    expect(gh.checkRuns[0].output.annotations).toEqual([expect.objectContaining({ path: 'Dockerfile', start_line: 7, annotation_level: 'warning', title: 'package-cache-in-image' })]);
+  });
 });

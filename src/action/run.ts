@@ -341,7 +341,8 @@ function annotationMessage(f: Finding): { title: string; message: string } {
 
 function annotationsFor(report: Report): { level: Level; message: string; props: { title: string; file?: string; startLine?: number; endLine?: number } }[] {
   return report.findings
-    .filter((f) => !f.suppressed && (f.category === 'lint' || f.category === 'secret'))
+    // Every stage's findings: image findings carry the Dockerfile line of the step that made their layer.
+    .filter((f) => !f.suppressed)
     .map((f) => {
       const { title, message } = annotationMessage(f);
       return {
@@ -355,7 +356,7 @@ function annotationsFor(report: Report): { level: Level; message: string; props:
 function checkAnnotations(report: Report): CheckAnnotation[] {
   const levels = { error: 'failure', warning: 'warning', info: 'notice' } as const;
   return report.findings
-    .filter((f) => !f.suppressed && (f.category === 'lint' || f.category === 'secret') && f.file && f.line)
+    .filter((f) => !f.suppressed && f.file && f.line)
     .map((f) => {
       const { title, message } = annotationMessage(f);
       return { path: f.file!, start_line: f.line!, end_line: f.endLine ?? f.line!, annotation_level: levels[f.severity], message, title };
