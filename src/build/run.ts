@@ -54,8 +54,10 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     // Build args whose name or shape says secret are masked before anything is logged. BuildKit expands ARGs in
     // its progress lines (`#5 [2/3] RUN echo $TOKEN` shows the value), so build output is redacted here too,
     // whatever the host's own masking does.
-    const hidden = [...secretBuildArgValues(inputs.buildArgs), ...inputs.secrets.map((s) => s.value)].filter((v) => v.length >= 4);
-    for (const value of hidden) runtime.maskSecret(value);
+    // (Secret input values were registered above, whatever their length.)
+    const secretArgs = secretBuildArgValues(inputs.buildArgs).filter((v) => v.length >= 4);
+    for (const value of secretArgs) runtime.maskSecret(value);
+    const hidden = [...secretArgs, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
     const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';
