@@ -15,6 +15,13 @@ export interface RuleMeta {
   help: string;
   /** e.g. `size`, `security`, `cache`, `reproducibility` (SARIF properties.tags). */
   tags: string[];
+  /**
+   * A snippet the rule flags and the fixed version it accepts (Dockerfile text for lint rules; for image and
+   * secret rules the Dockerfile that produces / avoids the finding). Rendered into docs/rules/<id>.md.
+   */
+  examples?: { bad: string; good: string };
+  /** hadolint rule ids that check the same thing (e.g. `DL3009`), for users coming from hadolint; [] when none. */
+  hadolint?: string[];
 }
 
 /**
