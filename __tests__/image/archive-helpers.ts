@@ -162,3 +162,42 @@ export function noise(bytes: number, seed = 1): Buffer {
   }
   return out;
 }
+
+/**
+ * A layer tar written header by header, so names can hold any bytes: `pax: true` puts the name in a PAX `path`
+ * record (raw bytes, as Go's archive/tar and so BuildKit write non-ASCII names), else in the ustar name field.
+ */
+export function rawLayerTar(entries: { name: Buffer; content: Buffer; pax?: boolean }[]): Buffer {
+  const blocks: Buffer[] = [];
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+  const header = (name: Buffer, size: number, type: string) => {
+    const h = Buffer.alloc(512);
+    name.copy(h, 0, 0, Math.min(100, name.length));
+    h.write('0000644\0', 100, 'latin1');
+    h.write('0000000\0', 108, 'latin1');
+    h.write('0000000\0', 116, 'latin1');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write(type, 156, 'latin1');
+    h.write('ustar\u000000', 257, 'latin1');
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    return h;
+  };
+  for (const e of entries) {
+    if (e.pax) {
+      const rec = (len: number) => Buffer.concat([Buffer.from(`${len} path=`), e.name, Buffer.from('\n')]);
+      let len = rec(0).length;
+      while (rec(len).length !== len) len = rec(len).length;
+      const body = rec(len);
+      blocks.push(header(Buffer.from('PaxHeaders/x'), body.length, 'x'), pad(body));
+      blocks.push(header(Buffer.from('placeholder'), e.content.length, '0'), pad(e.content));
+    } else {
+      blocks.push(header(e.name, e.content.length, '0'), pad(e.content));
+    }
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import { readImageArchive, normalisePath } from '../../src/image/reader.js';
+import { decodeRawName, displayName, displayRawNamesDeep } from '../../src/image/layer-tar.js';
 import type { LayerEntry, LayerSubscriber, ImageLayout } from '../../src/image/types.js';
 import { UserError } from '../../src/util/errors.js';
 import tar from 'tar-stream';
-import { layerTar, legacyArchive, ociArchive, patchRawName, sha256, streamOf, noise } from './archive-helpers.js';
+import { layerTar, legacyArchive, ociArchive, patchRawName, rawLayerTar, sha256, streamOf, noise } from './archive-helpers.js';
 
 function recorder() {
   const entries: LayerEntry[] = [];
@@ -85,7 +86,47 @@ describe('readImageArchive (legacy docker save layout)', () => {
     const { archive } = await legacyArchive([l0]);
     const rec = recorder();
     await readImageArchive(streamOf(archive), [rec.sub]);
-    expect(rec.entries.map((e) => e.path)).toEqual(['data/\\xff\\xfeA', 'data/caf\u00e9']);
+    // The raw bytes are the identity (lone surrogates, PEP 383); people and JSON see them escaped.
+    expect(rec.entries.map((e) => displayName(e.path))).toEqual(['data/\\xff\\xfeA', 'data/caf\u00e9']);
+  });
+
+  it('keeps names that differ only in invalid bytes distinct, in ustar and PAX headers alike', async () => {
+    // BuildKit writes non-ASCII names as PAX `path` records holding the raw bytes.
+    const raw = (s: string) => Buffer.from(s, 'latin1');
+    const l0 = rawLayerTar([
+      { name: raw('d/x\xff'), content: Buffer.from('a') },
+      { name: raw('d/x\xfe'), content: Buffer.from('bb') },
+      { name: raw('d/p\xff'), content: Buffer.from('ccc'), pax: true },
+      { name: raw('d/p\xfe'), content: Buffer.from('dddd'), pax: true }
+    ]);
+    const { archive } = await legacyArchive([l0]);
+    const rec = recorder();
+    await readImageArchive(streamOf(archive, 777), [rec.sub]);
+    const names = rec.entries.map((e) => e.path);
+    expect(new Set(names).size).toBe(4);
+    expect(names.map(displayName)).toEqual(['d/x\\xff', 'd/x\\xfe', 'd/p\\xff', 'd/p\\xfe']);
+    expect(rec.entries.map((e) => e.size)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('decodes and displays names: valid UTF-8 as is, each invalid byte as \\xNN, one-to-one', () => {
+    expect(decodeRawName(Buffer.from('caf\u00e9 \u{1F600}'))).toBe('caf\u00e9 \u{1F600}');
+    const mixed = Buffer.concat([Buffer.from('\u00e9'), Buffer.from([0xc3]), Buffer.from('x'), Buffer.from([0xe2, 0x82])]);
+    expect(displayName(decodeRawName(mixed))).toBe('\u00e9\\xc3x\\xe2\\x82');
+    expect(decodeRawName(Buffer.from([0x78, 0xff]))).not.toBe(decodeRawName(Buffer.from([0x78, 0xfe])));
+    // An astral character whose low surrogate falls in the escape range is not mistaken for an escape.
+    expect(displayName('\u{1F080}')).toBe('\u{1F080}');
+    expect(displayRawNamesDeep({ a: ['x\udcff'], ['k\udcfe']: 1 })).toEqual({ a: ['x\\xff'], 'k\\xfe': 1 });
+  });
+
+  it('rejects a layer whose tar is cut inside an entry or has a bad header checksum', async () => {
+    const good = await layerTar([{ name: 'a.bin', content: noise(5000) }]);
+    const cut = good.subarray(0, 2048);
+    const { archive: a1 } = await legacyArchive([cut]);
+    await expect(readImageArchive(streamOf(a1), [])).rejects.toThrow(/truncated/);
+    const bad = Buffer.from(good);
+    bad[10] ^= 0x55; // inside the name: the checksum no longer matches
+    const { archive: a2 } = await legacyArchive([bad]);
+    await expect(readImageArchive(streamOf(a2), [])).rejects.toThrow(/checksum/);
   });
 
   it('maps a symlinked layer.tar (same diff id twice) to the layer it points at', async () => {

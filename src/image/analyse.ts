@@ -27,6 +27,8 @@ export interface AnalyseOptions {
   subscribers?: LayerSubscriber[];
   /** Layers at the bottom of the stack that belong to the final stage's base image. */
   baseLayerCount?: number;
+  /** Called with the byte count of every layer chunk read (progress reporting). */
+  onBytes?: (bytes: number) => void;
   /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
   openArchive?: (imageId: string) => NodeJS.ReadableStream;
 }
@@ -37,6 +39,13 @@ type Json = any;
 export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis> {
   const { ref, runtime, config } = opts;
   const inspected = await inspectImage(ref, runtime);
+  if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
+    // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
+    throw new UserError(
+      `Image ${ref} has no filesystem layers (an empty \`FROM scratch\` image): there are no files to measure or scan.`,
+      'Audit the image your Dockerfile ships (add its COPY/ADD/RUN steps, or pick the right --target), or lint the Dockerfile alone with `image-audit lint`.'
+    );
+  }
   const model = new FilesystemModel();
   const started = Date.now();
   const historySizes = dockerLayerSizes(inspected.Id, runtime);
@@ -44,7 +53,8 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
   const archive = await readImageArchive(
     (opts.openArchive ?? streamDockerSave)(inspected.Id),
     [model, ...(opts.subscribers ?? [])],
-    { source: ref }
+    // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
+    { source: ref, verifyDigests: opts.openArchive ? true : false, onBytes: opts.onBytes }
   );
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
   runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);

@@ -8,8 +8,37 @@ import { deflateRawSync } from 'node:zlib';
 
 /** Deflate's history window: what a continuous compressor can refer back to. */
 const WINDOW = 32 * 1024;
-/** Sampled unit: small units mean many samples (low variance); their deflate block overhead stays ~1 %. */
-export const UNIT = 16 * 1024;
+/**
+ * Sampled unit. Measured on the bench image's layers against real `gzip -6`: 32 KiB units at 1/32 (at least 8 MiB
+ * per layer) stay within ±2.5 % per layer for about two thirds of the CPU of 16 KiB units at 1/16: the preset
+ * dictionary is half the work of a sample, so fewer, larger samples are cheaper for the same accuracy.
+ */
+export const UNIT = 32 * 1024;
+/**
+ * gzip -6 shrinks a long run of one byte value (zero-filled or sparse files) about 1030:1 (measured: 256 MiB of
+ * zeros → 260,534 bytes). A sampled unit deflated alone pays block overhead that such runs cannot amortise
+ * (it estimated +95 % on a 2 GiB sparse file), so run units are costed at the continuous-stream ratio instead.
+ */
+const RUN_RATIO = 1030.4;
+/** Runs shorter than this are left to deflate (its own overhead is then small against the rest). */
+const MIN_RUN = 2048;
+/** Non-run units at the start of a stream that are always compressed (a cheap floor on the sample count). */
+const HEAD_UNITS = 8;
+
+/** gzip -6 bytes of one sampled unit: long leading/trailing runs at the run ratio, the rest deflated with its history. */
+function costOf(input: Buffer, history: Buffer | undefined): number {
+  const n = input.length;
+  if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1))) return n / RUN_RATIO;
+  let lead = 0;
+  while (lead < n && input[lead] === input[0]) lead++;
+  let trail = 0;
+  while (trail < n - lead && input[n - 1 - trail] === input[n - 1]) trail++;
+  const start = lead >= MIN_RUN ? lead : 0;
+  const end = trail >= MIN_RUN ? n - trail : n;
+  if (start === 0 && end === n) return deflateRawSync(input, { level: 6, dictionary: history }).length;
+  const dictionary = start > 0 ? input.subarray(Math.max(0, start - WINDOW), start) : history;
+  return (start + (n - end)) / RUN_RATIO + deflateRawSync(input.subarray(start, end), { level: 6, dictionary }).length;
+}
 /** gzip member header (10) + CRC32 and ISIZE trailer (8). */
 const GZIP_FRAMING = 18;
 
@@ -23,23 +52,32 @@ export interface GzipEstimateOptions {
 
 export const defaultGzipEstimate: Required<GzipEstimateOptions> = {
   exactBelow: 2 * 1024 * 1024,
-  sampleFraction: 1 / 16,
-  minSampledBytes: 4 * 1024 * 1024
+  sampleFraction: 1 / 32,
+  minSampledBytes: 8 * 1024 * 1024
 };
 
 export class GzipSizeEstimator {
   private readonly every: number;
+  /**
+   * Which unit of each `every` is sampled: the middle one. Unit 0 holds the layer's first tar headers, and
+   * sampling it on every layer weighted their one-off cost by `every` (+3.5 % on a layer of zeros).
+   */
+  private readonly phase: number;
   private offset = 0;
+  /** The unit being filled and the one before it (its history: UNIT equals deflate's window). */
+  private cur = Buffer.allocUnsafe(UNIT);
+  private prev = Buffer.allocUnsafe(UNIT);
+  private fill = 0;
+  private havePrev = false;
+  /** Units that are one byte value repeated are costed exactly and kept out of the sampled ratio. */
+  private runBytes = 0;
+  private otherBytes = 0;
+  private otherUnits = 0;
+  /** gzip bytes of the first HEAD_UNITS non-run units, all compressed. */
+  private headOut = 0;
+  private restBytes = 0;
   private sampledIn = 0;
   private sampledOut = 0;
-  /** Pieces of the unit being collected (only for sampled units). */
-  private unitParts: Buffer[] = [];
-  private unitLength = 0;
-  /** Last WINDOW bytes before the current sampled unit. */
-  private dictParts: Buffer[] = [];
-  private dictLength = 0;
-  /** History of the sampled unit being collected. */
-  private unitDict: Buffer | undefined;
 
   /** `expectedBytes` (when known) picks the sampling rate; unknown → sample at the default fraction. */
   constructor(expectedBytes: number | undefined, opts: GzipEstimateOptions = {}) {
@@ -51,51 +89,48 @@ export class GzipSizeEstimator {
       const sampled = Math.max(o.minSampledBytes, total * o.sampleFraction);
       this.every = Math.max(1, Math.floor(total / sampled));
     }
+    this.phase = this.every >> 1;
   }
 
   update(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
-      const unit = Math.floor(this.offset / UNIT);
-      const unitEnd = (unit + 1) * UNIT;
-      const take = Math.min(chunk.length - pos, unitEnd - this.offset);
-      const piece = chunk.subarray(pos, pos + take);
-      if (unit % this.every === 0) {
-        if (this.unitLength === 0) {
-          // The bytes gathered so far are this unit's history.
-          this.unitDict = this.dictLength > 0 ? Buffer.concat(this.dictParts).subarray(-WINDOW) : undefined;
-          this.dictParts = [];
-          this.dictLength = 0;
-        }
-        // Copy: the caller's chunk may be a view into a larger buffer we must not retain.
-        this.unitParts.push(Buffer.from(piece));
-        this.unitLength += take;
-      }
-      const nextSampledStart = (Math.floor(unit / this.every) + 1) * this.every * UNIT;
-      const from = Math.max(0, nextSampledStart - WINDOW - this.offset);
-      if (from < take) {
-        this.dictParts.push(Buffer.from(piece.subarray(from)));
-        this.dictLength += take - from;
-        if (this.dictLength > 4 * WINDOW) {
-          this.dictParts = [Buffer.concat(this.dictParts).subarray(-WINDOW)];
-          this.dictLength = WINDOW;
-        }
-      }
+      const take = Math.min(UNIT - this.fill, chunk.length - pos);
+      chunk.copy(this.cur, this.fill, pos, pos + take);
+      this.fill += take;
       pos += take;
       this.offset += take;
-      if (unit % this.every === 0 && this.offset === unitEnd) this.flushUnit();
+      if (this.fill === UNIT) this.endUnit();
     }
   }
 
-  private flushUnit(): void {
-    if (this.unitLength === 0) return;
-    const input = this.unitParts.length === 1 ? this.unitParts[0] : Buffer.concat(this.unitParts, this.unitLength);
-    const out = deflateRawSync(input, { level: 6, dictionary: this.unitDict });
-    this.sampledIn += this.unitLength;
-    this.sampledOut += out.length;
-    this.unitParts = [];
-    this.unitLength = 0;
-    this.unitDict = undefined;
+  private endUnit(): void {
+    const unit = this.fill === UNIT ? this.cur : this.cur.subarray(0, this.fill);
+    const n = unit.length;
+    if (n > 1 && unit[0] === unit[n - 1] && unit.subarray(1).equals(unit.subarray(0, -1))) {
+      this.runBytes += n;
+    } else {
+      // Runs are excluded from the ratio, so a small incompressible region among zeros is sampled as itself.
+      // The first non-run units are all compressed (a layer of zeros has just its headers there); the rest
+      // are sampled systematically and scaled by their own ratio.
+      const history = this.havePrev ? this.prev : undefined;
+      if (this.otherUnits < HEAD_UNITS) {
+        this.headOut += costOf(unit, history);
+      } else {
+        if ((this.otherUnits - HEAD_UNITS) % this.every === this.phase) {
+          this.sampledIn += n;
+          this.sampledOut += costOf(unit, history);
+        }
+        this.restBytes += n;
+      }
+      this.otherUnits++;
+      this.otherBytes += n;
+    }
+    const done = this.cur;
+    this.cur = this.prev;
+    this.prev = done;
+    this.havePrev = true;
+    this.fill = 0;
   }
 
   /** Bytes seen so far. */
@@ -105,9 +140,10 @@ export class GzipSizeEstimator {
 
   /** Estimated size of `gzip -6` of everything passed to update(). */
   finish(): number {
-    this.flushUnit();
+    if (this.fill > 0) this.endUnit();
     if (this.offset === 0) return 20; // gzip of empty input
-    if (this.sampledIn === 0) return Math.round(this.offset) + GZIP_FRAMING;
-    return Math.round((this.sampledOut * this.offset) / this.sampledIn) + GZIP_FRAMING;
+    const headBytes = this.otherBytes - this.restBytes;
+    const ratio = this.sampledIn > 0 ? this.sampledOut / this.sampledIn : headBytes > 0 ? this.headOut / headBytes : 1;
+    return Math.round(this.runBytes / RUN_RATIO + this.headOut + this.restBytes * ratio) + GZIP_FRAMING;
   }
 }

@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { UserError, isUserError } from '../util/errors.js';
 import { GzipSizeEstimator, type GzipEstimateOptions } from './gzip-estimate.js';
-import type { EntryKind, ImageLayout, LayerEntry, LayerStats, LayerSubscriber } from './types.js';
+import { LayerTarParser, TarFormatError, normalisePath } from './layer-tar.js';
+import type { ImageLayout, LayerStats, LayerSubscriber } from './types.js';
 
 export interface ImageArchive {
   layout: ImageLayout;
@@ -32,6 +32,13 @@ export interface ReadOptions {
   gzipEstimate?: GzipEstimateOptions;
   /** Name shown in error messages (e.g. the image ref). */
   source?: string;
+  /**
+   * Hash every layer and check it against the config's diff ids (default true). The engine's own `docker save`
+   * is trusted to put each layer where its manifest says, so that path skips the hashing (about 0.3 CPU-s/GB).
+   */
+  verifyDigests?: boolean;
+  /** Called with the byte count of every layer chunk read (progress reporting). */
+  onBytes?: (bytes: number) => void;
 }
 
 /** JSON-ish archive members (configs, manifests) are buffered; anything bigger is not what we expect. */
@@ -86,7 +93,8 @@ export async function readImageArchive(
 }
 
 interface ArchiveState {
-  layers: Map<string, Omit<LayerStats, 'index' | 'diffId'> & { digest: string }>;
+  /** `digest` is undefined when digests are not verified (see ReadOptions.verifyDigests). */
+  layers: Map<string, Omit<LayerStats, 'index' | 'diffId'> & { digest?: string }>;
   /** Legacy archives symlink a layer.tar already written for the same diff id. */
   aliases: Map<string, string>;
   json: Map<string, Buffer>;
@@ -99,8 +107,6 @@ interface EntryStream extends AsyncIterable<Buffer> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: string, listener: (...args: any[]) => void): unknown;
 }
-// filenameEncoding is a tar-stream option its typings leave out.
-const extractOptions = (o: { filenameEncoding: BufferEncoding }) => o as unknown as Parameters<typeof tar.extract>[0];
 
 async function readOuterEntry(
   header: TarHeader,
@@ -220,148 +226,41 @@ async function readLayer(
     source = gunzip;
   }
 
-  const hash = createHash('sha256');
+  // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
+  // every byte only re-checks the engine; archives from elsewhere are verified.
+  const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
   const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, opts.gzipEstimate);
-  const counts = { size: 0, entries: 0 };
-  const inner = tar.extract(extractOptions({ filenameEncoding: 'latin1' }));
-  let innerError: unknown;
-  const innerFailed = new Promise<never>((_, reject) =>
-    inner.on('error', (err: unknown) => {
-      innerError ??= err;
-      reject(innerError);
-    })
-  );
-  innerFailed.catch(() => {});
-  const innerFinished = new Promise<void>((resolve) => inner.on('finish', () => resolve()));
-  inner.on('entry', (h, s, next) => onLayerEntry(key, h as TarHeader, s as unknown as EntryStream, next, counts, subscribers));
+  const parser = new LayerTarParser(key, subscribers);
 
   let tarBytes = 0;
-  for await (const chunk of source) {
-    tarBytes += chunk.length;
-    hash.update(chunk);
-    estimator?.update(chunk);
-    if (!inner.write(chunk)) await Promise.race([new Promise<void>((r) => inner.once('drain', () => r())), innerFailed]);
+  try {
+    for await (const chunk of source) {
+      tarBytes += chunk.length;
+      hash?.update(chunk);
+      estimator?.update(chunk);
+      parser.write(chunk);
+      opts.onBytes?.(chunk.length);
+    }
+    if (feeding) await feeding;
+    parser.end();
+  } catch (err) {
+    if (err instanceof TarFormatError) throw corrupt(`layer ${key}: ${err.message}`, opts.source);
+    throw err;
   }
-  if (feeding) await feeding;
-  inner.end(null);
-  await Promise.race([innerFinished, innerFailed]);
 
   state.layers.set(key, {
     layerKey: key,
-    digest: `sha256:${hash.digest('hex')}`,
+    digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
     tarBytes,
-    size: counts.size,
-    entries: counts.entries,
+    size: parser.counts.size,
+    entries: parser.counts.entries,
     compressedSize: estimator ? estimator.finish() : archivedBytes,
     compressedExact: gzipped
   });
 }
 
-const KINDS: Record<string, EntryKind> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  directory: 'directory',
-  symlink: 'symlink',
-  link: 'hardlink'
-};
-
-function onLayerEntry(
-  layerKey: string,
-  h: TarHeader,
-  s: EntryStream,
-  next: (err?: Error | null) => void,
-  counts: { size: number; entries: number },
-  subscribers: LayerSubscriber[]
-): void {
-  counts.entries++;
-  const kind: EntryKind = KINDS[h.type ?? 'file'] ?? 'other';
-  const rawLink = h.linkname ?? undefined;
-  const size = kind === 'file' ? (h.size ?? 0) : 0;
-  // Docker sizes a layer from its unpacked diff: regular files (hard links once) plus symlink target lengths.
-  counts.size += size + (kind === 'symlink' && rawLink ? linkBytes(rawLink, h.pax?.linkpath !== undefined) : 0);
-
-  const path = normalisePath(decodeName(h.name, h.pax?.path !== undefined));
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  // Root entries and AUFS metadata (`.wh..wh.plnk`, `.wh..wh.aufs`) are not part of the filesystem.
-  if (path === '' || (base.startsWith('.wh..wh.') && base !== '.wh..wh..opq')) return skip(s, next);
-
-  const entry: LayerEntry = { layerKey, path, kind, size, mode: h.mode ?? 0 };
-  if (rawLink !== undefined && (kind === 'symlink' || kind === 'hardlink')) {
-    const link = decodeName(rawLink, h.pax?.linkpath !== undefined);
-    entry.linkname = kind === 'hardlink' ? normalisePath(link) : link;
-  }
-  if (base.startsWith('.wh.')) {
-    const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-    entry.whiteout =
-      base === '.wh..wh..opq'
-        ? { kind: 'opaque', target: dir }
-        : { kind: 'delete', target: dir ? `${dir}/${base.slice(4)}` : base.slice(4) };
-  }
-
-  let want = 0;
-  for (const sub of subscribers) {
-    sub.onEntry?.(entry);
-    if (kind === 'file' && size > 0 && sub.wantContent) want = Math.max(want, sub.wantContent(entry));
-  }
-  if (want <= 0) return skip(s, next);
-
-  const parts: Buffer[] = [];
-  let have = 0;
-  s.on('data', (c: Buffer) => {
-    if (have >= want) return;
-    const piece = have + c.length > want ? c.subarray(0, want - have) : c;
-    parts.push(piece);
-    have += piece.length;
-  });
-  s.on('error', () => {}); // the extract reports the error
-  s.on('end', () => {
-    const content = Buffer.concat(parts, have);
-    try {
-      for (const sub of subscribers) {
-        if (!sub.onContent || !sub.wantContent) continue;
-        const w = sub.wantContent(entry);
-        if (w <= 0) continue;
-        sub.onContent(entry, w < content.length ? content.subarray(0, w) : content, size > w);
-      }
-    } catch (err) {
-      next(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    next();
-  });
-}
-
-function skip(s: EntryStream, next: (err?: Error | null) => void): void {
-  s.on('error', () => {});
-  s.on('end', () => next());
-  s.resume();
-}
-
-function linkBytes(link: string, fromPax: boolean): number {
-  return fromPax ? Buffer.byteLength(link, 'utf8') : link.length; // latin1-decoded: one char per byte
-}
-
-/** Tar names are bytes: keep valid UTF-8, escape the bytes of anything else so it stays distinct and printable. */
-function decodeName(raw: string, fromPax: boolean): string {
-  // eslint-disable-next-line no-control-regex
-  if (fromPax || /^[\x00-\x7f]*$/.test(raw)) return raw;
-  const bytes = Buffer.from(raw, 'latin1');
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  let out = '';
-  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return out;
-}
-
-/** `./a//b/../c/` → `a/c`: no leading `./` or `/`, no trailing `/`, never above the root. */
-export function normalisePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
+/** `./a//b/../c/` → `a/c` (re-exported: other stages normalise image paths the same way). */
+export { normalisePath };
 
 function parseJson(state: ArchiveState, name: string, source?: string): unknown {
   const buf = state.json.get(name);
@@ -419,12 +318,12 @@ function assemble(state: ArchiveState, subscribers: LayerSubscriber[], source?: 
     const key = state.aliases.get(name) ?? name;
     const seen = state.layers.get(key);
     if (!seen) throw corrupt(`layer ${index} (${name}) is missing`, source);
-    if (seen.digest !== diffIds[index]) {
+    if (seen.digest !== undefined && seen.digest !== diffIds[index]) {
       throw corrupt(`layer ${index} (${name}) has digest ${seen.digest}, but the config expects ${diffIds[index]}`, source);
     }
     layerOrder.push(key);
     const { digest: _digest, ...rest } = seen;
-    return { ...rest, index, diffId: seen.digest };
+    return { ...rest, index, diffId: diffIds[index] };
   });
   const layout: ImageLayout = { layerOrder, diffIds: [...diffIds] };
   for (const sub of subscribers) sub.finish?.(layout);

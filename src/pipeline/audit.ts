@@ -12,6 +12,7 @@ import { checkBuildPaths, runBuild } from '../build/run.js';
 import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
+import { displayRawNamesDeep } from '../image/layer-tar.js';
 import { createSecretScan, redactReport } from '../secrets/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
@@ -105,7 +106,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     wastedFiles: analysis.wastedFiles,
     largestDirectories: analysis.largestDirectories
   };
-  return redactReport(report, secretScan);
+  // File names are keyed by their raw bytes during the analysis; the report shows invalid UTF-8 as `\xNN`.
+  return displayRawNamesDeep(redactReport(report, secretScan));
 }
 
 /** `rules: { id: off | severity }` from the config applies to every stage's findings alike. */
