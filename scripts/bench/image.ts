@@ -1,78 +1,117 @@
-// Image analysis benchmark: bare `docker save REF > /dev/null` vs analyseImage on the same image (in a child
-// process, to read its peak RSS), and the compressed-size estimate vs the real `gzip -6` of every layer tar.
+// Image analysis benchmark, three image sizes (~50 MB, ~640 MB, ~2 GB): the bare `docker save REF > /dev/null`
+// against `image-audit audit --image REF` (the bundled CLI, the whole audit: inspect, history, one streaming pass
+// with the secret scan, rules), in alternating runs, median of 5. For each it prints both wall times and their
+// ratio, the analyser's own CPU-s (and per GB), dockerd's CPU-s during each (from /proc), and peak RSS. Then the
+// compressed-size estimate against real `gzip -6` of every layer of the medium image.
 //
-//   npx tsc -p scripts/bench/tsconfig.image.json && node build/bench-image/scripts/bench/image.js
+//   npm run bench -- image                     all three sizes
+//   IMAGE_AUDIT_BENCH_SIZES=small,medium npm run bench -- image
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Repo root from either the source (scripts/bench) or the compiled copy (build/bench-image/scripts/bench). */
+/** Repo root from either the source (scripts/bench) or the compiled copy (build/bench/scripts/bench). */
 const repoRoot = here.includes(`${path.sep}build${path.sep}`) ? path.resolve(here, '../../../..') : path.resolve(here, '../..');
 export const BENCH_IMAGE = 'ia-bench-image:v1';
 
-/** Builds the ~500 MB / ~45k-file benchmark image once (cached by tag) and returns its ref. */
+const SIZES = {
+  small: { tag: 'ia-bench-small:v1', dir: 'fixtures/image/bench-small' },
+  medium: { tag: BENCH_IMAGE, dir: 'fixtures/image/bench' },
+  large: { tag: 'ia-bench-large:v1', dir: 'fixtures/image/bench-large' }
+} as const;
+type SizeName = keyof typeof SIZES;
+
+function ensureImage(name: SizeName): string {
+  const { tag, dir } = SIZES[name];
+  if (spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status === 0) return tag;
+  process.stderr.write(`building ${tag} (once; a few minutes)…\n`);
+  execFileSync('docker', ['buildx', 'build', '--load', '-t', tag, path.join(repoRoot, dir)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return tag;
+}
+
+/** Builds the ~640 MB / ~68k-file benchmark image once (cached by tag) and returns its ref. */
 export async function ensureBenchImage(): Promise<string> {
-  if (spawnSync('docker', ['image', 'inspect', BENCH_IMAGE], { stdio: 'ignore' }).status === 0) return BENCH_IMAGE;
-  process.stderr.write(`building ${BENCH_IMAGE} (once; a few minutes)…\n`);
-  execFileSync('docker', ['buildx', 'build', '--load', '-t', BENCH_IMAGE, path.join(repoRoot, 'fixtures/image/bench')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return BENCH_IMAGE;
+  return ensureImage('medium');
 }
 
 const seconds = (ns: bigint) => Number(ns) / 1e9;
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-function timeDockerSave(ref: string): Promise<number> {
+/** dockerd's pid: the one .ci/run or scripts/engine.sh started, else the only one running. */
+function dockerdPid(): number | undefined {
+  const fromFile = process.env.ENGINE_PID_FILE ? readFileSync(process.env.ENGINE_PID_FILE, 'utf8').trim() : '';
+  const pid = Number(fromFile || spawnSync('pidof', ['dockerd'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/PID/stat). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Run {
+  wall: number;
+  dockerdCpu: number;
+  /** The measured process's own CPU (analysis only). */
+  cpu?: number;
+  maxRssMB?: number;
+}
+
+function timeDockerSave(ref: string): Promise<Run> {
+  const pid = dockerdPid();
+  const before = cpuSecondsOf(pid);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn('docker', ['save', ref], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(seconds(process.hrtime.bigint() - start)) : reject(new Error(`docker save exit ${code}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ wall: seconds(process.hrtime.bigint() - start), dockerdCpu: cpuSecondsOf(pid) - before })
+        : reject(new Error(`docker save exit ${code}`))
+    );
   });
 }
 
-interface ChildResult {
-  seconds: number;
-  maxRssMB: number;
-  image: { size: number; compressedSize: number; layers: number; wastedBytes: number; efficiency: number; executables?: number; packages?: number };
-  layers: { index: number; diffId: string; compressedSize: number; size: number; entries?: number }[];
-  files: number;
-}
-
-/** Runs analyseImage in a fresh Node process (this file with `--child`), so its peak RSS is its own. */
-function runAnalysisChild(ref: string): Promise<ChildResult> {
+/** The bundled CLI under a preload that reports the process's own CPU and peak RSS when it exits. */
+function timeAudit(ref: string, scratch: string): Promise<Run> {
+  const usageFile = path.join(scratch, 'usage.json');
+  const preload = path.join(scratch, 'usage-preload.mjs');
+  writeFileSync(
+    preload,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify({ cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMB: u.maxRSS / 1024 })); });\n`
+  );
+  const pid = dockerdPid();
+  const before = cpuSecondsOf(pid);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', ref], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const start = process.hrtime.bigint();
+    const child = spawn(
+      process.execPath,
+      ['--import', preload, path.join(repoRoot, 'dist/cli.js'), 'audit', '--image', ref, '--format', 'json'],
+      { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' } }
+    );
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`analysis child exited ${code}`));
-      resolve(JSON.parse(out) as ChildResult);
+      writeFileSync(path.join(scratch, 'report.json'), Buffer.concat(out));
+      const wall = seconds(process.hrtime.bigint() - start);
+      if (code !== 0 && code !== 1) return reject(new Error(`image-audit exit ${code}`));
+      const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpu: number; maxRssMB: number };
+      resolve({ wall, dockerdCpu: cpuSecondsOf(pid) - before, ...usage });
     });
   });
-}
-
-async function childMain(ref: string): Promise<void> {
-  // Compiled layout mirrors the repo: build/bench-image/{src,scripts}.
-  const src = path.resolve(here, '../../src');
-  const { analyseImage } = await import(path.join(src, 'image/analyse.js'));
-  const { nodeRuntime } = await import(path.join(src, 'util/node-runtime.js'));
-  const { defaultConfig } = await import(path.join(src, 'config/types.js'));
-  const start = process.hrtime.bigint();
-  let files = 0;
-  const a = await analyseImage({ ref, runtime: nodeRuntime(), config: defaultConfig(), baseLayerCount: 1, subscribers: [{ onEntry: () => files++ }] });
-  const secs = seconds(process.hrtime.bigint() - start);
-  const { image, layers } = a;
-  process.stdout.write(
-    JSON.stringify({
-      seconds: secs,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
-      image: { size: image.size, compressedSize: image.compressedSize, layers: image.layers, wastedBytes: image.wastedBytes, efficiency: image.efficiency, executables: image.executables, packages: image.packages },
-      layers: layers.map((l: ChildResult['layers'][number]) => ({ index: l.index, diffId: l.diffId, compressedSize: l.compressedSize, size: l.size, entries: l.entries })),
-      files
-    } satisfies ChildResult)
-  );
 }
 
 /** Real `gzip -6` byte count of every layer tar, streamed (no file written): diffId → bytes. */
@@ -113,53 +152,82 @@ async function realGzipSizes(ref: string): Promise<Map<string, number>> {
   return sizes;
 }
 
-const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 const pct = (est: number, real: number) => `${(((est - real) / real) * 100).toFixed(2)} %`;
 
-export async function run(): Promise<void> {
-  const ref = await ensureBenchImage();
-  await timeDockerSave(ref); // warm the page cache so both sides read from memory
-  const saveRuns: number[] = [];
-  const analysisRuns: ChildResult[] = [];
-  for (let i = 0; i < 3; i++) {
-    saveRuns.push(await timeDockerSave(ref));
-    analysisRuns.push(await runAnalysisChild(ref));
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const save = median(saveRuns);
-  const analysis = median(analysisRuns.map((r) => r.seconds));
-  const rss = Math.max(...analysisRuns.map((r) => r.maxRssMB));
-  const last = analysisRuns[analysisRuns.length - 1];
-
-  const gzStart = process.hrtime.bigint();
-  const real = await realGzipSizes(ref);
-  const gzSeconds = seconds(process.hrtime.bigint() - gzStart);
-  const realTotal = last.layers.reduce((n, l) => n + (real.get(l.diffId) ?? NaN), 0);
-
-  const rows: [string, string, string, string][] = [
-    ['metric', 'docker save', 'image-audit', 'target'],
-    ['time (median of 3)', `${save.toFixed(2)} s`, `${analysis.toFixed(2)} s`, ''],
-    ['ratio analysis / save', '', `${(analysis / save).toFixed(2)}×`, '≤ 1.5×'],
-    ['peak RSS (analysis)', '', `${rss.toFixed(0)} MB`, '≤ 256 MB'],
-    ['compressed size', `${mb(realTotal)} (gzip -6, ${gzSeconds.toFixed(1)} s)`, mb(last.image.compressedSize), ''],
-    ['compressed error', '', pct(last.image.compressedSize, realTotal), '± 3 %'],
-    ['image size / layers / files', '', `${mb(last.image.size)} / ${last.image.layers} / ${last.files}`, '~500 MB / ~45k']
-  ];
+function table(rows: string[][]): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join(' │ ');
-  console.log(`\nimage analysis bench — ${ref}`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log('\nper layer: size, estimated vs real gzip -6');
-  for (const l of last.layers) {
-    const r = real.get(l.diffId) ?? NaN;
-    console.log(`  ${String(l.index).padStart(2)}  ${mb(l.size).padStart(10)}  est ${mb(l.compressedSize).padStart(10)}  real ${mb(r).padStart(10)}  ${pct(l.compressedSize, r)}`);
-  }
 }
 
-if (process.argv[2] === '--child') {
-  await childMain(process.argv[3]);
-} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+export async function run(): Promise<void> {
+  const wanted = (process.env.IMAGE_AUDIT_BENCH_SIZES ?? 'small,medium,large').split(',').map((s) => s.trim()) as SizeName[];
+  const runs = Number(process.env.IMAGE_AUDIT_BENCH_RUNS ?? 5);
+  if (spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli.js'), '--version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('dist/cli.js does not run: `npm run bundle` first.');
+  }
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'ia-bench-image-'));
+  let mediumLayers: { diffId: string; size: number; compressedSize: number }[] = [];
+  const rows: string[][] = [
+    ['image', 'size / files', 'save (median)', 'audit (median)', 'ratio', 'target', 'analyser CPU-s', 'CPU-s/GB', 'dockerd CPU-s save | audit', 'peak RSS']
+  ];
+  try {
+    for (const name of wanted) {
+      const ref = ensureImage(name);
+      const inspect = JSON.parse(execFileSync('docker', ['image', 'inspect', ref], { encoding: 'utf8' }))[0];
+      await timeDockerSave(ref); // warm the page cache so both sides read from memory
+      const saves: Run[] = [];
+      const audits: Run[] = [];
+      for (let i = 0; i < runs; i++) {
+        saves.push(await timeDockerSave(ref));
+        audits.push(await timeAudit(ref, scratch));
+      }
+      const report = JSON.parse(readFileSync(path.join(scratch, 'report.json'), 'utf8'));
+      const files = (report.layers as { entries?: number }[]).reduce((n, l) => n + (l.entries ?? 0), 0);
+      if (name === 'medium') mediumLayers = report.layers;
+      const save = median(saves.map((r) => r.wall));
+      const audit = median(audits.map((r) => r.wall));
+      const cpu = median(audits.map((r) => r.cpu ?? NaN));
+      rows.push([
+        `${name} (${ref})`,
+        `${mib(inspect.Size)} / ${files}`,
+        `${save.toFixed(2)} s`,
+        `${audit.toFixed(2)} s`,
+        `${(audit / save).toFixed(2)}×`,
+        name === 'medium' ? '≤ 1.2×' : '',
+        cpu.toFixed(2),
+        (cpu / (inspect.Size / 1e9)).toFixed(2),
+        `${median(saves.map((r) => r.dockerdCpu)).toFixed(2)} | ${median(audits.map((r) => r.dockerdCpu)).toFixed(2)}`,
+        `${Math.max(...audits.map((r) => r.maxRssMB ?? 0)).toFixed(0)} MB (≤ 256)`
+      ]);
+      console.log(`  ${name}: save ${saves.map((r) => r.wall.toFixed(2)).join(' ')} | audit ${audits.map((r) => r.wall.toFixed(2)).join(' ')}`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`\nimage analysis bench — ${runs} alternating runs each, ${os.cpus().length} cores`);
+  table(rows);
+
+  if (!wanted.includes('medium')) return;
+  const ref = SIZES.medium.tag;
+  const estimated = mediumLayers;
+  const real = await realGzipSizes(ref);
+  console.log(`\ncompressed-size estimate vs real gzip -6 — ${ref}`);
+  const est = estimated.reduce((n, l) => n + l.compressedSize, 0);
+  const realTotal = estimated.reduce((n, l) => n + (real.get(l.diffId) ?? NaN), 0);
+  const layerRows = [['layer', 'size', 'estimate', 'gzip -6', 'error (± 3 %)']];
+  estimated.forEach((l, i) => {
+    const r = real.get(l.diffId) ?? NaN;
+    layerRows.push([String(i), mib(l.size), mib(l.compressedSize), mib(r), pct(l.compressedSize, r)]);
+  });
+  layerRows.push(['all', '', mib(est), mib(realTotal), pct(est, realTotal)]);
+  table(layerRows);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await run();
 }
