@@ -34,3 +34,13 @@ describe('GzipSizeEstimator', () => {
     expect(estimate(input, 1000)).toBe(estimate(input, 65536));
   });
 });
+
+describe('GzipSizeEstimator on the thread pool', () => {
+  it('gives the same estimate as the synchronous path', async () => {
+    const input = withHeader(Buffer.concat([noise(6 * MiB, 2), Buffer.alloc(4 * MiB), Buffer.from('abc\n'.repeat(2 * MiB))]));
+    const pooled = new GzipSizeEstimator(input.length, { offThread: true });
+    for (let o = 0; o < input.length; o += 65536) pooled.update(input.subarray(o, o + 65536));
+    await pooled.settle();
+    expect(pooled.finish()).toBe(estimate(input));
+  });
+});

@@ -3,8 +3,9 @@
 // The stream is cut into fixed units; every k-th unit is deflated at level 6 with the 32 KiB that precede it in
 // the stream as a preset dictionary, which is exactly the history a continuous gzip would have had at that
 // point, so the sampled unit compresses as it would inside the real stream. The sampled ratio is scaled to the
-// whole stream. Small streams are compressed whole (exact up to deflate block boundaries).
-import { deflateRawSync } from 'node:zlib';
+// whole stream. Units that are one byte value repeated (zero-filled, sparse files) are costed at gzip's ratio for
+// long runs and kept out of the sampled ratio. Small streams are compressed whole (exact up to block boundaries).
+import { deflateRaw, deflateRawSync } from 'node:zlib';
 
 /** Deflate's history window: what a continuous compressor can refer back to. */
 const WINDOW = 32 * 1024;
@@ -24,23 +25,43 @@ const RUN_RATIO = 1030.4;
 const MIN_RUN = 2048;
 /** Non-run units at the start of a stream that are always compressed (a cheap floor on the sample count). */
 const HEAD_UNITS = 8;
+/** gzip member header (10) + CRC32 and ISIZE trailer (8). */
+const GZIP_FRAMING = 18;
 
-/** gzip -6 bytes of one sampled unit: long leading/trailing runs at the run ratio, the rest deflated with its history. */
-function costOf(input: Buffer, history: Buffer | undefined): number {
+/**
+ * gzip -6 bytes of one sampled unit: long leading/trailing runs at the run ratio, the rest deflated with its
+ * history. `deflate` is sync, or async on libuv's thread pool (then the result comes through `add`).
+ */
+function costOf(input: Buffer, history: Buffer | undefined, add: (bytes: number) => void, pool?: Pool): void {
   const n = input.length;
-  if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1))) return n / RUN_RATIO;
+  if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1))) return add(n / RUN_RATIO);
   let lead = 0;
   while (lead < n && input[lead] === input[0]) lead++;
   let trail = 0;
   while (trail < n - lead && input[n - 1 - trail] === input[n - 1]) trail++;
   const start = lead >= MIN_RUN ? lead : 0;
   const end = trail >= MIN_RUN ? n - trail : n;
-  if (start === 0 && end === n) return deflateRawSync(input, { level: 6, dictionary: history }).length;
+  const body = start === 0 && end === n ? input : input.subarray(start, end);
   const dictionary = start > 0 ? input.subarray(Math.max(0, start - WINDOW), start) : history;
-  return (start + (n - end)) / RUN_RATIO + deflateRawSync(input.subarray(start, end), { level: 6, dictionary }).length;
+  const runs = (start + (n - end)) / RUN_RATIO;
+  if (!pool) return add(runs + deflateRawSync(body, { level: 6, dictionary }).length);
+  // The pool works on copies: the caller reuses its unit buffers.
+  const copy = Buffer.from(body);
+  const dict = dictionary ? Buffer.from(dictionary) : undefined;
+  pool.inFlight++;
+  deflateRaw(copy, { level: 6, dictionary: dict }, (err, out) => {
+    pool.inFlight--;
+    if (err) pool.error ??= err;
+    else add(runs + out.length);
+    pool.wake?.();
+  });
 }
-/** gzip member header (10) + CRC32 and ISIZE trailer (8). */
-const GZIP_FRAMING = 18;
+
+interface Pool {
+  inFlight: number;
+  error?: Error;
+  wake?: () => void;
+}
 
 export interface GzipEstimateOptions {
   /** Streams up to this many bytes are compressed whole. */
@@ -48,12 +69,15 @@ export interface GzipEstimateOptions {
   /** Fraction of the stream to compress for larger streams (at least `minSampledBytes`). */
   sampleFraction?: number;
   minSampledBytes?: number;
+  /** Deflate samples on libuv's thread pool instead of the calling thread; `settle()` before `finish()`. */
+  offThread?: boolean;
 }
 
 export const defaultGzipEstimate: Required<GzipEstimateOptions> = {
   exactBelow: 2 * 1024 * 1024,
   sampleFraction: 1 / 32,
-  minSampledBytes: 8 * 1024 * 1024
+  minSampledBytes: 8 * 1024 * 1024,
+  offThread: false
 };
 
 export class GzipSizeEstimator {
@@ -78,6 +102,7 @@ export class GzipSizeEstimator {
   private restBytes = 0;
   private sampledIn = 0;
   private sampledOut = 0;
+  private readonly pool?: Pool;
 
   /** `expectedBytes` (when known) picks the sampling rate; unknown → sample at the default fraction. */
   constructor(expectedBytes: number | undefined, opts: GzipEstimateOptions = {}) {
@@ -90,6 +115,22 @@ export class GzipSizeEstimator {
       this.every = Math.max(1, Math.floor(total / sampled));
     }
     this.phase = this.every >> 1;
+    if (o.offThread) this.pool = { inFlight: 0 };
+  }
+
+  /** Samples still being deflated on the thread pool (0 when sync). */
+  get inFlight(): number {
+    return this.pool?.inFlight ?? 0;
+  }
+
+  /** Resolves once at most `max` samples are in flight; with no argument the stream has ended: all done. */
+  async settle(max = 0): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    if (max === 0 && this.fill > 0) this.endUnit();
+    while (pool.inFlight > max) await new Promise<void>((resolve) => (pool.wake = resolve));
+    pool.wake = undefined;
+    if (pool.error) throw pool.error;
   }
 
   update(chunk: Buffer): void {
@@ -115,11 +156,11 @@ export class GzipSizeEstimator {
       // are sampled systematically and scaled by their own ratio.
       const history = this.havePrev ? this.prev : undefined;
       if (this.otherUnits < HEAD_UNITS) {
-        this.headOut += costOf(unit, history);
+        costOf(unit, history, (b) => (this.headOut += b), this.pool);
       } else {
         if ((this.otherUnits - HEAD_UNITS) % this.every === this.phase) {
           this.sampledIn += n;
-          this.sampledOut += costOf(unit, history);
+          costOf(unit, history, (b) => (this.sampledOut += b), this.pool);
         }
         this.restBytes += n;
       }
@@ -141,6 +182,7 @@ export class GzipSizeEstimator {
   /** Estimated size of `gzip -6` of everything passed to update(). */
   finish(): number {
     if (this.fill > 0) this.endUnit();
+    if (this.inFlight > 0) throw new Error('GzipSizeEstimator.finish() before settle()');
     if (this.offset === 0) return 20; // gzip of empty input
     const headBytes = this.otherBytes - this.restBytes;
     const ratio = this.sampledIn > 0 ? this.sampledOut / this.sampledIn : headBytes > 0 ? this.headOut / headBytes : 1;

@@ -229,7 +229,9 @@ async function readLayer(
   // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
   // every byte only re-checks the engine; archives from elsewhere are verified.
   const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
-  const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, opts.gzipEstimate);
+  const estimator = gzipped
+    ? undefined
+    : new GzipSizeEstimator(archivedBytes, { offThread: process.env.IMAGE_AUDIT_GZIP_OFF_THREAD === '1', ...opts.gzipEstimate });
   const parser = new LayerTarParser(key, subscribers);
 
   let tarBytes = 0;
@@ -238,11 +240,13 @@ async function readLayer(
       tarBytes += chunk.length;
       hash?.update(chunk);
       estimator?.update(chunk);
+      if (estimator && estimator.inFlight > 4) await estimator.settle(2);
       parser.write(chunk);
       opts.onBytes?.(chunk.length);
     }
     if (feeding) await feeding;
     parser.end();
+    await estimator?.settle();
   } catch (err) {
     if (err instanceof TarFormatError) throw corrupt(`layer ${key}: ${err.message}`, opts.source);
     throw err;
