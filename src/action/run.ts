@@ -16,7 +16,7 @@ import { evaluateThresholds } from '../gate/index.js';
 import { renderComment, renderSummary } from '../render/markdown.js';
 import { htmlCommentMarker } from '../render/escape.js';
 import { renderSarif } from '../render/sarif.js';
-import { parseReport } from '../report/read.js';
+import { parseReport, serializeReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isUserError, UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
@@ -298,9 +298,9 @@ async function readFileOrFail(file: string, input: string): Promise<string> {
   }
 }
 
-async function writeJson(file: string, data: unknown): Promise<void> {
+async function writeJson(file: string, data: Report): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(data, null, 2) + '\n');
+  await writeFile(file, serializeReport(data));
 }
 
 function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undefined): void {
