@@ -6,7 +6,7 @@ import { reportMetrics } from '../compare/compare.js';
 import { normaliseCreatedBy } from '../compare/steps.js';
 import type { Finding, Report, ThresholdResult } from '../report/types.js';
 import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
-import { code, escapeMarkdown, shorten } from './escape.js';
+import { code, escapeMarkdown, num, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
 
 /** GitHub rejects comment bodies over 65,536 characters (HTTP 422); keep a margin for the marker and footer. */
@@ -46,6 +46,13 @@ const COMMENT_STEPS: Limits[] = [
   { steps: 5, findings: 5, layers: 0, chart: false, details: false }
 ];
 
+/** A threshold name in backticks when it is a plain id (as every built-in one is), else escaped. */
+const thresholdName = (name: string) => (/^[a-z][a-z0-9-]{0,63}$/.test(name) ? `\`${name}\`` : code(name, 40));
+// Closed sets: a report's enum fields are rendered from these tables, never as the report spells them.
+const HOW = { overwritten: 'overwritten', deleted: 'deleted', opaque: 'opaque' } as const;
+const SEVERITY_LABEL = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
+const label = <T extends Record<string, string>>(table: T, key: string): string => (Object.hasOwn(table, key) ? table[key] : '–');
+
 const sign = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '±0');
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 
@@ -71,7 +78,7 @@ function verdictLine(report: Report): string {
   if (!v) return '**Verdict:** not evaluated';
   const evaluated = v.checks.filter((c) => !c.skipped);
   if (v.passed) return `**✅ Passed** — ${evaluated.length} threshold${evaluated.length === 1 ? '' : 's'} met.`;
-  const failed = v.checks.filter((c) => !c.passed).map((c) => `\`${c.name}\` (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
+  const failed = v.checks.filter((c) => !c.passed).map((c) => `${thresholdName(c.name)} (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
   return `**❌ Failed** — ${failed.join(', ')}`;
 }
 
@@ -91,8 +98,8 @@ function metricsTable(report: Report, diff: ReportDiff | undefined): string {
 }
 
 const stepLine = (s: StepMatch): string => {
-  if (s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine) return `${s.baseLine} → ${s.headLine}`;
-  return String(s.headLine ?? s.baseLine ?? '–');
+  if (s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine) return `${num(s.baseLine)} → ${num(s.headLine)}`;
+  return num(s.headLine ?? s.baseLine);
 };
 
 function stepsTable(steps: StepMatch[], max: number, cut?: { any: boolean }): string {
@@ -115,13 +122,11 @@ function stepsTable(steps: StepMatch[], max: number, cut?: { any: boolean }): st
 
 function where(f: Finding): string {
   const parts: string[] = [];
-  if (f.file) parts.push(code(`${f.file}${f.line !== undefined ? `:${f.line}` : ''}`, 80));
+  if (f.file) parts.push(code(`${f.file}${f.line !== undefined ? `:${num(f.line)}` : ''}`, 80));
   if (f.path) parts.push(code(`/${f.path}`, 80));
-  if (f.layer !== undefined) parts.push(`layer ${f.layer}`);
+  if (f.layer !== undefined) parts.push(`layer ${num(f.layer)}`);
   return parts.join(' ') || '–';
 }
-
-const SEVERITY_ICON = { error: '🔴', warning: '🟠', info: '🔵' } as const;
 
 function findingsTable(findings: Finding[], max: number, cut?: { any: boolean }): string {
   const order = { error: 0, warning: 1, info: 2 } as const;
@@ -131,7 +136,7 @@ function findingsTable(findings: Finding[], max: number, cut?: { any: boolean })
     // A secret finding shows its masked form only, never the message or details (defence in depth).
     const text = f.category === 'secret' ? `secret ${code(f.masked ?? '…', 40)}` : escapeMarkdown(shorten(f.message, 200));
     const suppressed = f.suppressed ? ' _(suppressed)_' : '';
-    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
+    return `| ${label(SEVERITY_LABEL, f.severity)} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
   });
   if (sorted.length > shown.length && cut) cut.any = true;
   const more = sorted.length > shown.length ? `\n\n_…and ${sorted.length - shown.length} more._` : '';
@@ -145,7 +150,7 @@ function thresholdsTable(checks: ThresholdResult[]): string {
     '| --- | ---: | ---: | --- |',
     ...checks.map((c) => {
       const result = c.skipped ? `⏭️ not evaluated (${escapeMarkdown(c.skipped)})` : c.passed ? '✅ pass' : '❌ fail';
-      return `| \`${c.name}\` | ${escapeMarkdown(c.limit)} | ${escapeMarkdown(c.actual)} | ${result} |`;
+      return `| ${thresholdName(c.name)} | ${escapeMarkdown(c.limit)} | ${escapeMarkdown(c.actual)} | ${result} |`;
     })
   ].join('\n');
 }
@@ -155,9 +160,9 @@ function layersTable(report: Report, max: number, cut?: { any: boolean }): strin
   const rows = shown.map((l) => {
     const text = l.step ? l.step.instruction : normaliseCreatedBy(l.createdBy);
     const step = text ? code(text, 80) : '_(no history)_';
-    const line = l.step?.line ?? '–';
+    const line = num(l.step?.line);
     const wasted = l.wastedBytes ? formatBytes(l.wastedBytes) : '–';
-    return `| ${l.index}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
+    return `| ${num(l.index)}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
   });
   if (report.layers.length > shown.length && cut) cut.any = true;
   const more = report.layers.length > shown.length ? `\n\n_…and ${report.layers.length - shown.length} more layers._` : '';
@@ -173,7 +178,7 @@ function wastedFilesTable(report: Report, max: number): string {
   return [
     '| Path | Bytes | Added in layer | Hidden in layer | How |',
     '| --- | ---: | ---: | ---: | --- |',
-    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${w.addedInLayer} | ${w.hiddenInLayer} | ${w.how} |`)
+    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${num(w.addedInLayer)} | ${num(w.hiddenInLayer)} | ${label(HOW, w.how)} |`)
   ].join('\n');
 }
 
