@@ -71,7 +71,7 @@ export const code = (text: string, max = 100): string => `<code>${escapeMarkdown
 
 /** A label Mermaid accepts inside double quotes: plain ASCII words only. */
 export function mermaidLabel(text: string, max = 24): string {
-  const cleaned = text.replace(/[^A-Za-z0-9 ._:/=+-]/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = text.replace(/[^A-Za-z0-9 ._=+-]/g, ' ').replace(/\s+/g, ' ').trim();
   return `"${shorten(cleaned, max).replace(/…$/, '..')}"`;
 }
 
