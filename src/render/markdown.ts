@@ -1,6 +1,7 @@
 // The PR comment and the job summary. Both come from Report (+ ReportDiff when there is a baseline); the
 // comment is the same document with shorter lists, cut to fit GitHub's 65,536-character limit, and points to
-// the job summary for the rest. All user-controlled text goes through escape.ts.
+// the job summary for the rest. All user-controlled text goes through escape.ts. Both limits are in UTF-8 bytes:
+// a path in CJK or emoji is 3–4 bytes a character, so a string-length check lets a 1 MiB summary reach 3 MiB.
 import type { MetricDelta, ReportDiff, StepMatch } from '../compare/types.js';
 import { reportMetrics } from '../compare/compare.js';
 import { normaliseCreatedBy } from '../compare/steps.js';
@@ -9,10 +10,27 @@ import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } 
 import { code, escapeMarkdown, num, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
 
-/** GitHub rejects comment bodies over 65,536 characters (HTTP 422); keep a margin for the marker and footer. */
+/**
+ * GitHub rejects comment bodies over 65,536 characters (HTTP 422). Counted here in UTF-8 bytes (never fewer than
+ * characters), with a margin for the digest line run.ts adds after the marker.
+ */
 export const COMMENT_LIMIT = 65_000;
-/** The job summary upload limit is 1 MiB per step. */
+/** The job summary upload limit is 1 MiB per step, in bytes; a margin for the trailing newline and notices. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+
+/** UTF-8 size of a string, the unit both limits are in. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, cut at a line end when there is one. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return text;
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--; // never inside a multi-byte character
+  const cut = buf.subarray(0, end).toString('utf8');
+  const atLine = cut.lastIndexOf('\n');
+  return atLine > 0 ? cut.slice(0, atLine) : cut;
+}
 
 export interface MarkdownOptions {
   /** Heading, e.g. the Dockerfile and target; escaped here. */
@@ -24,7 +42,7 @@ export interface MarkdownOptions {
 export interface CommentOptions extends MarkdownOptions {
   /** Hidden HTML marker that identifies the sticky comment (see escape.htmlCommentMarker). */
   marker: string;
-  /** Defaults to COMMENT_LIMIT; tests use smaller limits. */
+  /** In UTF-8 bytes; defaults to COMMENT_LIMIT; tests use other limits. */
   maxLength?: number;
 }
 
@@ -222,13 +240,16 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
 const summaryPointer = (opts: MarkdownOptions) =>
   opts.summaryUrl ? `[the job summary](${encodeURI(opts.summaryUrl)})` : 'the job summary of this run';
 
-/** The job summary: the full report. */
-export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions = {}): string {
+/** The job summary: the full report, at most `maxBytes` (default SUMMARY_LIMIT) UTF-8 bytes. */
+export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions & { maxBytes?: number } = {}): string {
+  const limit = opts.maxBytes ?? SUMMARY_LIMIT;
   const body = renderBody(report, diff, opts, FULL);
-  if (body.length <= SUMMARY_LIMIT) return body + '\n';
+  if (utf8Bytes(body) + 1 <= limit) return body + '\n';
   const smaller = renderBody(report, diff, opts, { ...FULL, findings: 200, layers: 100, steps: 50 });
-  if (smaller.length <= SUMMARY_LIMIT) return smaller + '\n_Lists cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
-  return smaller.slice(0, SUMMARY_LIMIT - 200) + '\n\n_…cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  const listsCut = '\n_Lists cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  if (utf8Bytes(smaller) + utf8Bytes(listsCut) <= limit) return smaller + listsCut;
+  const hardCut = '\n\n_…cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  return cutToBytes(smaller, limit - utf8Bytes(hardCut)) + hardCut;
 }
 
 /** The sticky PR comment: starts with the marker, always fits GitHub's limit. */
@@ -241,13 +262,12 @@ export function renderComment(report: Report, diff: ReportDiff | undefined, opts
     const shortened = i > 0 || limits.cut.any;
     const truncated = shortened ? `\n\n_Shortened to fit a PR comment; see ${summaryPointer(opts)} for everything._` : '';
     const full = body + truncated + footer;
-    if (full.length <= limit) return full;
+    if (utf8Bytes(full) <= limit) return full;
   }
   // Still too long (e.g. a huge title or verdict): hard cut at a line boundary, never inside an entity.
   const notice = `\n\n_…cut to fit a PR comment; see ${summaryPointer(opts)} for everything._` + footer;
   const body = `${opts.marker}\n${renderBody(report, diff, opts, COMMENT_STEPS[COMMENT_STEPS.length - 1])}`;
-  const room = Math.max(0, limit - notice.length);
-  const cut = body.slice(0, room);
-  const atLine = cut.lastIndexOf('\n');
-  return (atLine > opts.marker.length ? cut.slice(0, atLine) : cut) + notice;
+  const room = Math.max(0, limit - utf8Bytes(notice));
+  const cut = cutToBytes(body, room);
+  return (cut.length > opts.marker.length ? cut : body.slice(0, opts.marker.length)) + notice;
 }
