@@ -6,16 +6,17 @@ import { parseReport, readReportFile } from '../../src/report/read.js';
 import { UserError } from '../../src/util/errors.js';
 
 describe('baseline report files', () => {
-  const minimal = { schemaVersion: 1, tool: { name: 'image-audit', version: '0.1.0' }, generatedAt: 'x', layers: [], findings: [], image: { size: 1, layers: 1 } };
+  const image = { id: 'sha256:1', tags: [], size: 1, compressedSize: 1, layers: 1, wastedBytes: 0, userWastedBytes: 0, baseWastedBytes: 0, efficiency: 1, baseLayers: 0 };
+  const minimal = { schemaVersion: 1, tool: { name: 'image-audit', version: '0.1.0' }, generatedAt: 'x', layers: [], findings: [], image };
 
   test('a saved report round-trips', () => expect(parseReport(JSON.stringify(minimal), 'r').image!.size).toBe(1));
 
   test.each([
     ['not json', /not valid JSON/],
-    ['[]', /schemaVersion/],
+    ['[]', /not a JSON object/],
     [JSON.stringify({ ...minimal, schemaVersion: 2 }), /schemaVersion is 2/],
-    [JSON.stringify({ ...minimal, layers: undefined }), /layers is missing/],
-    [JSON.stringify({ ...minimal, image: { size: 'big' } }), /image.size/]
+    [JSON.stringify({ ...minimal, layers: undefined }), /layers: missing/],
+    [JSON.stringify({ ...minimal, image: { ...image, size: 'big' } }), /image.size: expected number, got string/]
   ])('%s is refused', (text, message) => {
     expect(() => parseReport(text, 'The baseline report x.json')).toThrow(UserError);
     expect(() => parseReport(text, 'The baseline report x.json')).toThrow(message);

@@ -7,6 +7,27 @@ import { THRESHOLD_NAMES } from '../config/load.js';
 export const BUILD_INPUTS = ['context', 'file', 'target', 'build-args', 'secrets', 'builder', 'cache-from', 'cache-to', 'no-cache', 'platform', 'tags'] as const;
 // The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
 export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
+/** Every input readInputs may read; action.yml must declare exactly these (__tests__/action/contract.test.ts). */
+export const ACTION_INPUTS = [
+  ...BUILD_INPUTS,
+  'image',
+  'from-report',
+  'config',
+  'lint',
+  'baseline',
+  'baseline-image',
+  'baseline-report',
+  ...THRESHOLD_INPUTS,
+  'comment',
+  'comment-tag',
+  'pr-number',
+  'github-token',
+  'check-name',
+  'audit-issue',
+  'sarif-file',
+  'report-file'
+] as const;
+export type ActionInputName = (typeof ACTION_INPUTS)[number];
 
 export interface ActionInputs {
   /** Undefined when only `image` (or `from-report`) is given. */
@@ -38,8 +59,9 @@ export function parseBooleanInput(name: string, text: string, fallback: boolean)
   throw new UserError(`Input ${name}: '${text}' is not a boolean.`, `Use true or false.`);
 }
 
-export function readInputs(getInput: (name: string) => string): ActionInputs {
-  const opt = (name: string) => getInput(name).trim() || undefined;
+// Typed by ActionInputName: reading an input that is not in ACTION_INPUTS does not compile.
+export function readInputs(getInput: (name: ActionInputName) => string): ActionInputs {
+  const opt = (name: ActionInputName) => getInput(name).trim() || undefined;
   const raw: RawBuildInputs = {};
   for (const name of BUILD_INPUTS) raw[name] = getInput(name);
   const image = opt('image');

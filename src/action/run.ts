@@ -14,9 +14,9 @@ import { compareReports, metric } from '../compare/index.js';
 import type { ReportDiff } from '../compare/types.js';
 import { evaluateThresholds } from '../gate/index.js';
 import { renderComment, renderSummary } from '../render/markdown.js';
-import { htmlCommentMarker } from '../render/escape.js';
+import { escapeMarkdown, htmlCommentMarker, plainText } from '../render/escape.js';
 import { renderSarif } from '../render/sarif.js';
-import { parseReport } from '../report/read.js';
+import { parseReport, serializeReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isUserError, UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
@@ -205,7 +205,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
         name: inputs.checkName!,
         headSha,
         conclusion: head.verdict!.passed ? 'success' : 'failure',
-        title: `${identity.title}: ${head.verdict!.summary}`.slice(0, 250),
+        title: plainText(`${identity.title}: ${head.verdict!.summary}`, 250),
         summary: renderComment(head, diff, { marker: '', title: identity.title, summaryUrl }),
         annotations: checkAnnotations(head)
       });
@@ -222,10 +222,10 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
         const result = await syncTrackingIssue(api(), requireRepo(context), {
           marker: issueMarker,
           failing: !head.verdict!.passed,
-          title: `image-audit: ${identity.title} fails its thresholds`.slice(0, 250),
+          title: plainText(`image-audit: ${identity.title} fails its thresholds`, 250),
           body: withDigest(renderComment(head, diff, { marker: issueMarker, title: identity.title, summaryUrl }), digest),
           digest,
-          passedComment: `✅ ${identity.title} passes its thresholds again${summaryUrl ? ` ([run](${summaryUrl}))` : ''}. Closing.`
+          passedComment: `✅ ${escapeMarkdown(identity.title)} passes its thresholds again${summaryUrl ? ` ([run](${summaryUrl}))` : ''}. Closing.`
         });
         if (result.action !== 'none') {
           runtime.log.info(`Tracking issue #${result.number} ${result.action}: ${result.url}`);
@@ -298,9 +298,9 @@ async function readFileOrFail(file: string, input: string): Promise<string> {
   }
 }
 
-async function writeJson(file: string, data: unknown): Promise<void> {
+async function writeJson(file: string, data: Report): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(data, null, 2) + '\n');
+  await writeFile(file, serializeReport(data));
 }
 
 function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undefined): void {
@@ -329,17 +329,17 @@ function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undef
 type Level = 'error' | 'warning' | 'notice';
 const LEVEL: Record<Finding['severity'], Level> = { error: 'error', warning: 'warning', info: 'notice' };
 
-/** Annotation text: a secret finding shows only its masked form and where it is. */
+/** Annotation text: a secret finding shows only its masked form and where it is. Plain text, neutralised (escape.ts). */
 function annotationMessage(f: Finding): { title: string; message: string } {
   if (f.category === 'secret') {
     const where = f.path ? ` in /${f.path}` : '';
     const layer = f.layer !== undefined ? ` (layer ${f.layer})` : '';
-    return { title: `${SECRET_TITLE}: ${f.rule}`, message: `${f.masked ?? 'secret'}${where}${layer}` };
+    return { title: plainText(`${SECRET_TITLE}: ${f.rule}`, 250), message: plainText(`${f.masked ?? 'secret'}${where}${layer}`) };
   }
-  return { title: `${f.rule}`, message: f.message };
+  return { title: plainText(`${f.rule}`, 250), message: plainText(f.message) };
 }
 
-function annotationsFor(report: Report): { level: Level; message: string; props: { title: string; file?: string; startLine?: number; endLine?: number } }[] {
+export function annotationsFor(report: Report): { level: Level; message: string; props: { title: string; file?: string; startLine?: number; endLine?: number } }[] {
   return report.findings
     // Every stage's findings: image findings carry the Dockerfile line of the step that made their layer.
     .filter((f) => !f.suppressed)
@@ -353,7 +353,7 @@ function annotationsFor(report: Report): { level: Level; message: string; props:
     });
 }
 
-function checkAnnotations(report: Report): CheckAnnotation[] {
+export function checkAnnotations(report: Report): CheckAnnotation[] {
   const levels = { error: 'failure', warning: 'warning', info: 'notice' } as const;
   return report.findings
     .filter((f) => !f.suppressed && f.file && f.line)

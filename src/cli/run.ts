@@ -13,7 +13,7 @@ import { evaluateThresholds } from '../gate/index.js';
 import { renderSummary } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
-import { readReportFile } from '../report/read.js';
+import { readReportFile, serializeReport } from '../report/read.js';
 import { parseCommand, USAGE, type AuditCommand, type LintCommand, type OutputFormat } from './args.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -106,7 +106,7 @@ async function lintCommand(cmd: LintCommand, io: CliIo): Promise<number> {
 }
 
 async function writeOutputs(report: Report, cmd: AuditCommand, io: CliIo, diff: ReportDiff | undefined): Promise<void> {
-  if (cmd.output) await writeFile(path.resolve(io.cwd, cmd.output), JSON.stringify(report, null, 2) + '\n');
+  if (cmd.output) await writeFile(path.resolve(io.cwd, cmd.output), serializeReport(report));
   if (cmd.sarif) await writeFile(path.resolve(io.cwd, cmd.sarif), renderSarif(report));
   io.stdout(render(report, cmd.format, diff));
 }
@@ -114,7 +114,7 @@ async function writeOutputs(report: Report, cmd: AuditCommand, io: CliIo, diff: 
 function render(report: Report, format: OutputFormat, diff: ReportDiff | undefined): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return serializeReport(report);
     case 'markdown':
       return renderSummary(report, diff);
     case 'sarif':

@@ -1,18 +1,36 @@
 // The PR comment and the job summary. Both come from Report (+ ReportDiff when there is a baseline); the
 // comment is the same document with shorter lists, cut to fit GitHub's 65,536-character limit, and points to
-// the job summary for the rest. All user-controlled text goes through escape.ts.
+// the job summary for the rest. All user-controlled text goes through escape.ts. Both limits are in UTF-8 bytes:
+// a path in CJK or emoji is 3–4 bytes a character, so a string-length check lets a 1 MiB summary reach 3 MiB.
 import type { MetricDelta, ReportDiff, StepMatch } from '../compare/types.js';
 import { reportMetrics } from '../compare/compare.js';
 import { normaliseCreatedBy } from '../compare/steps.js';
 import type { Finding, Report, ThresholdResult } from '../report/types.js';
 import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
-import { code, escapeMarkdown, shorten } from './escape.js';
+import { code, escapeMarkdown, num, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
 
-/** GitHub rejects comment bodies over 65,536 characters (HTTP 422); keep a margin for the marker and footer. */
+/**
+ * GitHub rejects comment bodies over 65,536 characters (HTTP 422). Counted here in UTF-8 bytes (never fewer than
+ * characters), with a margin for the digest line run.ts adds after the marker.
+ */
 export const COMMENT_LIMIT = 65_000;
-/** The job summary upload limit is 1 MiB per step. */
+/** The job summary upload limit is 1 MiB per step, in bytes; a margin for the trailing newline and notices. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+
+/** UTF-8 size of a string, the unit both limits are in. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, cut at a line end when there is one. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return text;
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--; // never inside a multi-byte character
+  const cut = buf.subarray(0, end).toString('utf8');
+  const atLine = cut.lastIndexOf('\n');
+  return atLine > 0 ? cut.slice(0, atLine) : cut;
+}
 
 export interface MarkdownOptions {
   /** Heading, e.g. the Dockerfile and target; escaped here. */
@@ -24,7 +42,7 @@ export interface MarkdownOptions {
 export interface CommentOptions extends MarkdownOptions {
   /** Hidden HTML marker that identifies the sticky comment (see escape.htmlCommentMarker). */
   marker: string;
-  /** Defaults to COMMENT_LIMIT; tests use smaller limits. */
+  /** In UTF-8 bytes; defaults to COMMENT_LIMIT; tests use other limits. */
   maxLength?: number;
 }
 
@@ -45,6 +63,13 @@ const COMMENT_STEPS: Limits[] = [
   { steps: 5, findings: 10, layers: 0, chart: true, details: false },
   { steps: 5, findings: 5, layers: 0, chart: false, details: false }
 ];
+
+/** A threshold name in backticks when it is a plain id (as every built-in one is), else escaped. */
+const thresholdName = (name: string) => (/^[a-z][a-z0-9-]{0,63}$/.test(name) ? `\`${name}\`` : code(name, 40));
+// Closed sets: a report's enum fields are rendered from these tables, never as the report spells them.
+const HOW = { overwritten: 'overwritten', deleted: 'deleted', opaque: 'opaque' } as const;
+const SEVERITY_LABEL = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
+const label = <T extends Record<string, string>>(table: T, key: string): string => (Object.hasOwn(table, key) ? table[key] : '–');
 
 const sign = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '±0');
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
@@ -71,7 +96,7 @@ function verdictLine(report: Report): string {
   if (!v) return '**Verdict:** not evaluated';
   const evaluated = v.checks.filter((c) => !c.skipped);
   if (v.passed) return `**✅ Passed** — ${evaluated.length} threshold${evaluated.length === 1 ? '' : 's'} met.`;
-  const failed = v.checks.filter((c) => !c.passed).map((c) => `\`${c.name}\` (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
+  const failed = v.checks.filter((c) => !c.passed).map((c) => `${thresholdName(c.name)} (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
   return `**❌ Failed** — ${failed.join(', ')}`;
 }
 
@@ -91,8 +116,8 @@ function metricsTable(report: Report, diff: ReportDiff | undefined): string {
 }
 
 const stepLine = (s: StepMatch): string => {
-  if (s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine) return `${s.baseLine} → ${s.headLine}`;
-  return String(s.headLine ?? s.baseLine ?? '–');
+  if (s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine) return `${num(s.baseLine)} → ${num(s.headLine)}`;
+  return num(s.headLine ?? s.baseLine);
 };
 
 function stepsTable(steps: StepMatch[], max: number, cut?: { any: boolean }): string {
@@ -115,13 +140,11 @@ function stepsTable(steps: StepMatch[], max: number, cut?: { any: boolean }): st
 
 function where(f: Finding): string {
   const parts: string[] = [];
-  if (f.file) parts.push(code(`${f.file}${f.line !== undefined ? `:${f.line}` : ''}`, 80));
+  if (f.file) parts.push(code(`${f.file}${f.line !== undefined ? `:${num(f.line)}` : ''}`, 80));
   if (f.path) parts.push(code(`/${f.path}`, 80));
-  if (f.layer !== undefined) parts.push(`layer ${f.layer}`);
+  if (f.layer !== undefined) parts.push(`layer ${num(f.layer)}`);
   return parts.join(' ') || '–';
 }
-
-const SEVERITY_ICON = { error: '🔴', warning: '🟠', info: '🔵' } as const;
 
 function findingsTable(findings: Finding[], max: number, cut?: { any: boolean }): string {
   const order = { error: 0, warning: 1, info: 2 } as const;
@@ -131,7 +154,7 @@ function findingsTable(findings: Finding[], max: number, cut?: { any: boolean })
     // A secret finding shows its masked form only, never the message or details (defence in depth).
     const text = f.category === 'secret' ? `secret ${code(f.masked ?? '…', 40)}` : escapeMarkdown(shorten(f.message, 200));
     const suppressed = f.suppressed ? ' _(suppressed)_' : '';
-    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
+    return `| ${label(SEVERITY_LABEL, f.severity)} | ${code(f.rule, 40)} | ${where(f)} | ${text}${suppressed} |`;
   });
   if (sorted.length > shown.length && cut) cut.any = true;
   const more = sorted.length > shown.length ? `\n\n_…and ${sorted.length - shown.length} more._` : '';
@@ -145,7 +168,7 @@ function thresholdsTable(checks: ThresholdResult[]): string {
     '| --- | ---: | ---: | --- |',
     ...checks.map((c) => {
       const result = c.skipped ? `⏭️ not evaluated (${escapeMarkdown(c.skipped)})` : c.passed ? '✅ pass' : '❌ fail';
-      return `| \`${c.name}\` | ${escapeMarkdown(c.limit)} | ${escapeMarkdown(c.actual)} | ${result} |`;
+      return `| ${thresholdName(c.name)} | ${escapeMarkdown(c.limit)} | ${escapeMarkdown(c.actual)} | ${result} |`;
     })
   ].join('\n');
 }
@@ -155,9 +178,9 @@ function layersTable(report: Report, max: number, cut?: { any: boolean }): strin
   const rows = shown.map((l) => {
     const text = l.step ? l.step.instruction : normaliseCreatedBy(l.createdBy);
     const step = text ? code(text, 80) : '_(no history)_';
-    const line = l.step?.line ?? '–';
+    const line = num(l.step?.line);
     const wasted = l.wastedBytes ? formatBytes(l.wastedBytes) : '–';
-    return `| ${l.index}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
+    return `| ${num(l.index)}${l.fromBase ? ' (base)' : ''} | ${step} | ${line} | ${formatBinaryBytes(l.size)} | ${formatBinaryBytes(l.compressedSize)} | ${wasted} |`;
   });
   if (report.layers.length > shown.length && cut) cut.any = true;
   const more = report.layers.length > shown.length ? `\n\n_…and ${report.layers.length - shown.length} more layers._` : '';
@@ -173,7 +196,7 @@ function wastedFilesTable(report: Report, max: number): string {
   return [
     '| Path | Bytes | Added in layer | Hidden in layer | How |',
     '| --- | ---: | ---: | ---: | --- |',
-    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${w.addedInLayer} | ${w.hiddenInLayer} | ${w.how} |`)
+    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${num(w.addedInLayer)} | ${num(w.hiddenInLayer)} | ${label(HOW, w.how)} |`)
   ].join('\n');
 }
 
@@ -217,13 +240,16 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
 const summaryPointer = (opts: MarkdownOptions) =>
   opts.summaryUrl ? `[the job summary](${encodeURI(opts.summaryUrl)})` : 'the job summary of this run';
 
-/** The job summary: the full report. */
-export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions = {}): string {
+/** The job summary: the full report, at most `maxBytes` (default SUMMARY_LIMIT) UTF-8 bytes. */
+export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions & { maxBytes?: number } = {}): string {
+  const limit = opts.maxBytes ?? SUMMARY_LIMIT;
   const body = renderBody(report, diff, opts, FULL);
-  if (body.length <= SUMMARY_LIMIT) return body + '\n';
+  if (utf8Bytes(body) + 1 <= limit) return body + '\n';
   const smaller = renderBody(report, diff, opts, { ...FULL, findings: 200, layers: 100, steps: 50 });
-  if (smaller.length <= SUMMARY_LIMIT) return smaller + '\n_Lists cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
-  return smaller.slice(0, SUMMARY_LIMIT - 200) + '\n\n_…cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  const listsCut = '\n_Lists cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  if (utf8Bytes(smaller) + utf8Bytes(listsCut) <= limit) return smaller + listsCut;
+  const hardCut = '\n\n_…cut to fit the 1 MiB summary limit; the JSON report has everything._\n';
+  return cutToBytes(smaller, limit - utf8Bytes(hardCut)) + hardCut;
 }
 
 /** The sticky PR comment: starts with the marker, always fits GitHub's limit. */
@@ -236,13 +262,12 @@ export function renderComment(report: Report, diff: ReportDiff | undefined, opts
     const shortened = i > 0 || limits.cut.any;
     const truncated = shortened ? `\n\n_Shortened to fit a PR comment; see ${summaryPointer(opts)} for everything._` : '';
     const full = body + truncated + footer;
-    if (full.length <= limit) return full;
+    if (utf8Bytes(full) <= limit) return full;
   }
   // Still too long (e.g. a huge title or verdict): hard cut at a line boundary, never inside an entity.
   const notice = `\n\n_…cut to fit a PR comment; see ${summaryPointer(opts)} for everything._` + footer;
   const body = `${opts.marker}\n${renderBody(report, diff, opts, COMMENT_STEPS[COMMENT_STEPS.length - 1])}`;
-  const room = Math.max(0, limit - notice.length);
-  const cut = body.slice(0, room);
-  const atLine = cut.lastIndexOf('\n');
-  return (atLine > opts.marker.length ? cut.slice(0, atLine) : cut) + notice;
+  const room = Math.max(0, limit - utf8Bytes(notice));
+  const cut = cutToBytes(body, room);
+  return (cut.length > opts.marker.length ? cut : body.slice(0, opts.marker.length)) + notice;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { lintRules } from '../lint/index.js';
 import { stageRuleMetas, type RuleMeta } from '../report/rule-meta.js';
 import type { Finding, Report, Severity } from '../report/types.js';
+import { singleLine } from './escape.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/image-audit/image-audit';
@@ -75,9 +76,16 @@ function locationsOf(f: Finding, report: Report, root: string) {
   return [{ logicalLocations: [{ name, fullyQualifiedName: f.path ? `image:/${f.path}` : name, kind: 'resource' }] }];
 }
 
+/**
+ * SARIF message text: brackets escaped with `\\` as SARIF §3.11.5 requires for literal brackets, so report text
+ * can never form an embedded link (`[text](…)`) in a code-scanning alert; one line, no control characters.
+ */
+export const sarifText = (text: string): string => singleLine(text).replace(/[\\[\]]/g, (c) => `\\${c}`);
+
 function messageOf(f: Finding): string {
   // The masked form is already safe; mention it when the message does not.
-  return f.masked && !f.message.includes(f.masked) ? `${f.message} (${f.masked})` : f.message;
+  const text = f.masked && !f.message.includes(f.masked) ? `${f.message} (${f.masked})` : f.message;
+  return sarifText(text);
 }
 
 /** SARIF 2.1.0 JSON text for the report's findings. */

@@ -1,29 +1,31 @@
-// Reads a saved JSON report (a baseline) and checks it is one, so a wrong file fails with a clear message
-// instead of producing a nonsense diff.
+// Reads a saved JSON report (a baseline, or `from-report`) and validates it against the schema (schema.ts):
+// such a file may come from untrusted PR code, so a wrong one fails with one clear message naming the JSON path,
+// never with a stack or a nonsense diff, and nothing unvalidated reaches a renderer.
 import { readFile } from 'node:fs/promises';
 import type { Report } from './types.js';
+import { REPORT_SCHEMA_URL, validateReport } from './schema.js';
 import { UserError } from '../util/errors.js';
+
+const HINT = 'Give a report written by image-audit (the report output or --output FILE) by the same major version.';
 
 export function parseReport(text: string, source: string): Report {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${source} is not valid JSON (${(e as Error).message}).`, 'Give a report written by image-audit (the report output or --output FILE).');
+    throw new UserError(`${source} is not valid JSON (${(e as Error).message.slice(0, 200)}).`, HINT);
   }
-  const r = data as Partial<Report>;
-  const problems: string[] = [];
-  if (!r || typeof r !== 'object') problems.push('it is not an object');
-  else {
-    if (r.schemaVersion !== 1) problems.push(`schemaVersion is ${JSON.stringify(r.schemaVersion)}, expected 1`);
-    if (!Array.isArray(r.layers)) problems.push('layers is missing');
-    if (!Array.isArray(r.findings)) problems.push('findings is missing');
-    if (r.image !== undefined && (typeof r.image.size !== 'number' || typeof r.image.layers !== 'number')) problems.push('image.size/image.layers are missing');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(`${source} is not an image-audit report: it is not a JSON object.`, HINT);
   }
-  if (problems.length) {
-    throw new UserError(`${source} is not an image-audit report: ${problems.join('; ')}.`, 'Give a report written by image-audit (the report output or --output FILE) by the same major version.');
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== 1) {
+    const shown = typeof version === 'number' || version === undefined ? String(version) : typeof version;
+    throw new UserError(`${source} is not an image-audit report: schemaVersion is ${shown}, expected 1.`, HINT);
   }
-  return r as Report;
+  const result = validateReport(data);
+  if (!result.ok) throw new UserError(`${source} is not a valid image-audit report: ${result.problems.join('; ')}.`, HINT);
+  return result.report;
 }
 
 export async function readReportFile(file: string): Promise<Report> {
@@ -34,4 +36,10 @@ export async function readReportFile(file: string): Promise<Report> {
     throw new UserError(`The baseline report ${file} cannot be read.`, 'Check the path (relative to the working directory), or restore it first (e.g. with actions/cache).');
   }
   return parseReport(text, `The baseline report ${file}`);
+}
+
+/** A report as written to disk or stdout: `$schema` first, so editors and readers find the schema. */
+export function serializeReport(report: Report): string {
+  const { $schema: _ignored, ...rest } = report;
+  return JSON.stringify({ $schema: REPORT_SCHEMA_URL, ...rest }, null, 2) + '\n';
 }

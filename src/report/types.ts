@@ -146,6 +146,8 @@ export interface Verdict {
 }
 
 export interface Report {
+  /** JSON Schema of this file (REPORT_SCHEMA_URL in schema.ts); set when the report is written (serializeReport). */
+  $schema?: string;
   schemaVersion: 1;
   tool: { name: 'image-audit'; version: string };
   generatedAt: string;
