@@ -14,7 +14,9 @@ export const finalStageRoot: LintRule = {
       'The shipped stage (including the stages it is built FROM) sets no USER, or its last USER is root. A process that runs as root turns any code-execution bug into root inside the container. Bases known to be non-root (`:nonroot` tags) are not flagged.',
     help:
       'Create or pick an unprivileged user and switch to it at the end of the final stage:\n\n```dockerfile\nRUN useradd --system --uid 10001 app\nUSER 10001\n```\nor use a non-root base such as `gcr.io/distroless/static-debian12:nonroot`.',
-    tags: ['security']
+    tags: ['security'],
+    examples: { bad: 'FROM debian:12-slim\nCOPY app /app\nCMD ["/app"]\n', good: 'FROM debian:12-slim\nCOPY app /app\nUSER 10001\nCMD ["/app"]\n' },
+    hadolint: ['DL3002']
   },
   check({ model }) {
     if (!model.finalStage) return [];
