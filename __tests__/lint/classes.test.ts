@@ -165,3 +165,80 @@ describe('ignore comments (hadolint compatible)', () => {
     expect(suppressed(f, 'unpinned-base-image')).toEqual([[2, 'inline'], [3, null]]);
   });
 });
+
+describe('missing-cache-mount noise', () => {
+  const mountHits = async (text: string) => only(await lint(text), 'missing-cache-mount').map((f) => [f.line, f.details?.manager, f.details?.targets]);
+
+  it('never repeats package-cache-not-cleaned on the same line', async () => {
+    const findings = await lint('FROM python:3.12-slim\nRUN pip install flask\nRUN npm ci\nUSER 1\n');
+    expect(only(findings, 'package-cache-not-cleaned').map((f) => f.line)).toEqual([2, 3]);
+    expect(only(findings, 'missing-cache-mount')).toEqual([]);
+  });
+
+  it('fires in a build stage, where package-cache-not-cleaned does not', async () => {
+    expect(await mountHits('FROM python:3.12 AS build\nRUN pip install flask\nFROM python:3.12-slim\nUSER 1\n')).toEqual([[2, 'pip', ['/root/.cache/pip']]]);
+  });
+
+  it.each([
+    ['RUN pip install --no-cache-dir -r requirements.txt'],
+    ['RUN PIP_NO_CACHE_DIR=1 pip install -r requirements.txt'],
+    ['RUN pip install --no-index --find-links /wheels -r requirements.txt'],
+    ['RUN npm ci --offline'],
+    ['RUN --network=none npm ci'],
+    ['RUN mvn -o package'],
+    ['RUN cargo build --release --offline'],
+    ['RUN composer install --no-cache'],
+    ['RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt'],
+    ['RUN --mount=type=tmpfs,target=/root/.cache/pip pip install -r requirements.txt']
+  ])('a mount would not help: %s', async (run) => {
+    expect(await mountHits(`FROM python:3.12 AS build\n${run}\nFROM scratch\nUSER 1\n`)).toEqual([]);
+  });
+
+  it.each([
+    ['RUN go mod download', ['/go/pkg/mod']],
+    ['RUN go build -o /app .', ['/root/.cache/go-build', '/go/pkg/mod']],
+    ['RUN go mod download\nRUN go build -o /app .', ['/root/.cache/go-build']],
+    ['RUN --mount=type=cache,target=/go/pkg/mod go build -o /app .', ['/root/.cache/go-build']],
+    ['RUN go build -mod=vendor -o /app .', ['/root/.cache/go-build']],
+    ['RUN npm ci && npm cache clean --force', ['/root/.npm']],
+    ['RUN yarn install --frozen-lockfile && yarn cache clean', ['/usr/local/share/.cache/yarn']],
+    ['RUN yarn install --immutable && yarn cache clean --all', ['/root/.yarn/berry/cache']],
+    ['RUN mvn -B package', ['/root/.m2']],
+    ['RUN poetry install --no-root', ['/root/.cache/pypoetry']]
+  ])('names the right cache folder: %s', async (run, targets) => {
+    const hits = await mountHits(`FROM golang:1.22 AS build\n${run}\nFROM scratch\nUSER 1\n`);
+    expect(hits[hits.length - 1][2]).toEqual(targets);
+    for (const t of targets) expect(only(await lint(`FROM golang:1.22 AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').pop()?.message).toContain(`target=${t}`);
+  });
+});
+
+describe('deps-after-source recognises more than COPY . .', () => {
+  const depsHits = async (...lines: string[]) =>
+    only(await lint(`FROM node:20 AS build\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => [f.line, f.details?.manager]);
+
+  it.each([
+    [['COPY package.json package-lock.json ./', 'COPY src/ ./src/', 'RUN npm ci'], [[4, 'npm']]],
+    [['COPY requirements.txt ./', 'COPY app/ /app/', 'RUN pip install -r requirements.txt'], [[4, 'pip']]],
+    [['COPY *.py ./', 'RUN pip install -r requirements.txt'], [[3, 'pip']]],
+    [['COPY . .', 'RUN make deps'], [[3, 'make deps']]],
+    [['COPY . .', 'RUN go build -o /out/app .'], [[3, 'go']]],
+    [['COPY go.mod go.sum ./', 'COPY . .', 'RUN go build -o /out/app .'], [[4, 'go']]],
+    [['COPY pom.xml ./', 'COPY src ./src', 'RUN mvn -B package'], [[4, 'maven']]],
+    [['COPY package.json ./', 'COPY . .', 'RUN npm ci'], [[4, 'npm']]]
+  ])('%j → %j', async (lines, expected) => {
+    expect(await depsHits(...lines)).toEqual(expected);
+  });
+
+  it.each([
+    [['COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY src/ ./src/', 'RUN npm run build']],
+    [['COPY go.mod go.sum ./', 'RUN go mod download', 'COPY . .', 'RUN go build -o /out/app .']],
+    [['COPY pom.xml ./', 'RUN mvn -B dependency:go-offline', 'COPY src ./src', 'RUN mvn -B -o package']],
+    [['COPY requirements.txt ./', 'RUN pip install --no-cache-dir -r requirements.txt', 'COPY . .', 'RUN pip install --no-deps .']],
+    [['COPY docker-entrypoint.sh /usr/local/bin/', 'COPY config/ /etc/app/', 'COPY package.json ./', 'RUN npm ci']],
+    [['COPY patches/ ./patches/', 'COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY . .']],
+    [['COPY . .', 'RUN make build']],
+    [['COPY . .', 'RUN go install golang.org/x/tools/cmd/goimports@latest']]
+  ])('stays quiet on %j', async (lines) => {
+    expect(await depsHits(...lines)).toEqual([]);
+  });
+});
