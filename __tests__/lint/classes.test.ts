@@ -242,3 +242,60 @@ describe('deps-after-source recognises more than COPY . .', () => {
     expect(await depsHits(...lines)).toEqual([]);
   });
 });
+
+describe('final-stage-root and heavy-final-base assert only what the image facts table knows', () => {
+  const rootHits = async (text: string) => only(await lint(text), 'final-stage-root');
+
+  it.each([
+    ['FROM registry.access.redhat.com/ubi8/openjdk-17:1.18\nCOPY app.jar /deployments/\n'],
+    ['FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n'],
+    ['FROM cgr.dev/chainguard/node:latest\nCOPY . /app\n'],
+    ['FROM bitnami/nginx:1.25\nCOPY site /app\n'],
+    ['FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n'],
+    ['FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out /app\n'],
+    ['FROM nginxinc/nginx-unprivileged:1.25-alpine\nCOPY site /usr/share/nginx/html\n']
+  ])('a base known to run as another user is not flagged: %s', async (text) => {
+    expect(await rootHits(text)).toEqual([]);
+  });
+
+  it('a base known to run as root is a fact; an unknown base "may" run as root', async () => {
+    const [known] = await rootHits('FROM node:20-slim\nCOPY . /app\n');
+    expect(known.message).toContain('runs as root (the default user of node:20-slim)');
+    const [unknown] = await rootHits('FROM ghcr.io/acme/base:1.4\nCOPY . /app\n');
+    expect(unknown.message).toContain('may be root');
+    expect(unknown.message).not.toContain('runs as root');
+  });
+
+  it('an entrypoint that drops privileges counts, until the Dockerfile replaces what it runs', async () => {
+    expect(await rootHits('FROM redis:7\nCOPY redis.conf /usr/local/etc/redis/\n')).toEqual([]);
+    const [hit] = await rootHits('FROM redis:7\nENTRYPOINT ["/start.sh"]\n');
+    expect(hit.message).toContain('may now run as root');
+  });
+
+  const heavy = async (text: string) => only(await lint(`${text}\nUSER 1\n`), 'heavy-final-base').map((f) => f.message);
+
+  it.each([['FROM php:8.3-apache'], ['FROM wordpress:6.5'], ['FROM ubuntu:24.04'], ['FROM ghcr.io/acme/node:20'], ['FROM node:20-alpine'], ['FROM python:3.12-slim-bookworm']])(
+    'no lighter drop-in is claimed for %s',
+    async (from) => {
+      expect(await heavy(from)).toEqual([]);
+    }
+  );
+
+  it.each([
+    ['FROM php:8.3-cli', 'php:<version>-cli-alpine'],
+    ['FROM php:8.3-fpm', 'fpm-alpine'],
+    ['FROM python:3.12-bookworm', 'python:<version>-slim'],
+    ['FROM registry.example.com/mirror/library/node:20', 'node:<version>-slim'],
+    ['FROM public.ecr.aws/docker/library/python:3.12', 'python:<version>-slim']
+  ])('%s suggests %s', async (from, variant) => {
+    const [message] = await heavy(from);
+    expect(message).toContain(variant);
+  });
+
+  it('mirrors of official images are the official image (toolchains too)', async () => {
+    const f = await lint('FROM registry.example.com/mirror/library/golang:1.22\nRUN go version\nUSER 1\n');
+    expect(only(f, 'final-stage-toolchain')).toHaveLength(1);
+    expect(only(await lint('FROM registry.example.com/mirror/library/node:20\nUSER 1\n'), 'final-stage-root')).toEqual([]);
+    expect(only(await lint('FROM registry.example.com/mirror/library/node:20\n'), 'final-stage-root')[0].message).toContain('runs as root');
+  });
+});
