@@ -3,7 +3,7 @@
 import { hasFlag, positionalsAfter, subcommand, type ShellCommand } from './shell.js';
 
 export type LanguageManager =
-  | 'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer';
+  | 'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
 
 export interface DependencyInstall {
   manager: LanguageManager;
@@ -51,8 +51,18 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'sync') return { manager: 'uv', fromManifest: true };
       if (sub === 'pip' && cmd.args.includes('install')) return { manager: 'uv', fromManifest: hasFlag(cmd, '-r', '--requirement') };
       return undefined;
+    case 'dotnet':
+      // build/publish/test restore NuGet packages first unless told not to.
+      if (sub === 'restore') return { manager: 'dotnet', fromManifest: true };
+      if (['build', 'publish', 'test', 'pack', 'run'].includes(sub ?? '')) {
+        return hasFlag(cmd, '--no-restore') ? undefined : { manager: 'dotnet', fromManifest: true, buildsSource: true };
+      }
+      if (sub === 'tool' && cmd.args.includes('install')) return { manager: 'dotnet', fromManifest: false };
+      return undefined;
     case 'go':
       if (sub === 'mod' && cmd.args.includes('download')) return { manager: 'go', fromManifest: true };
+      // GOPATH-era `go get` fetches the sources of the dependencies.
+      if (sub === 'get') return { manager: 'go', fromManifest: true };
       // `go install example.com/tool@v1` fetches a remote module; `go build ./…` builds the copied source.
       if (sub === 'install' && positionalsAfter(cmd, sub).some((p) => p.includes('@'))) return { manager: 'go', fromManifest: false };
       if (sub === 'build' || sub === 'install' || sub === 'test') return { manager: 'go', fromManifest: true, buildsSource: true };

@@ -15,21 +15,30 @@ interface CacheDir {
 
 const dir = (target: string, ...covers: string[]): CacheDir => ({ target, covers: covers.length > 0 ? covers : [target] });
 
-const GO_BUILD = dir('/root/.cache/go-build', '.cache/go-build', '$(go env GOCACHE)');
-const GO_MOD = dir('/go/pkg/mod', '/go/pkg/mod', 'go/pkg/mod', '$(go env GOMODCACHE)');
+const goBuild = (env: Map<string, string>) => {
+  const target = env.get('GOCACHE') || '/root/.cache/go-build';
+  return dir(target, target, '.cache/go-build', 'go-build', '$(go env GOCACHE)');
+};
+const goMod = (env: Map<string, string>) => {
+  const target = env.get('GOMODCACHE') || `${(env.get('GOPATH') || '/go').split(':')[0]}/pkg/mod`;
+  return dir(target, target, 'go/pkg/mod', '$(go env GOMODCACHE)');
+};
 
 const isYarnBerry = (cmd: ShellCommand) => cmd.args.some((a) => /^--(immutable|immutable-cache|check-cache|mode)(=|$)/.test(a)) || subcommand(cmd) === 'workspaces';
 
-/** True when an earlier step of the stage (or a stage it is built FROM) already ran `go mod download`. */
-function modulesDownloadedBefore(step: Step): boolean {
+/** True when an earlier step of the stage (or a stage it is built FROM) already ran a matching command. */
+function ranBefore(step: Step, matches: (cmd: ShellCommand) => boolean): boolean {
   for (const stage of step.stage ? stageChain(step.stage) : []) {
     for (const s of stage.steps) {
       if (s === step) break;
-      if (commandsOf(s).some((c) => c.name === 'go' && subcommand(c) === 'mod' && c.args.includes('download'))) return true;
+      if (commandsOf(s).some(matches)) return true;
     }
   }
   return false;
 }
+
+const modulesDownloadedBefore = (step: Step) =>
+  ranBefore(step, (c) => c.name === 'go' && ((subcommand(c) === 'mod' && c.args.includes('download')) || subcommand(c) === 'get'));
 
 /** The cache folders this install uses, for its manager. */
 function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, env: Map<string, string>): CacheDir[] {
@@ -49,10 +58,12 @@ function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, en
     case 'uv':
       return [dir('/root/.cache/uv', '.cache/uv')];
     case 'go': {
-      if (subcommand(cmd) === 'mod') return [GO_MOD];
+      if (subcommand(cmd) === 'mod' || subcommand(cmd) === 'get') return [goMod(env)];
       const vendored = cmd.args.includes('-mod=vendor') || /-mod=vendor/.test(env.get('GOFLAGS') ?? '') || env.get('GOPROXY') === 'off';
-      return vendored || modulesDownloadedBefore(step) ? [GO_BUILD] : [GO_BUILD, GO_MOD];
+      return vendored || modulesDownloadedBefore(step) ? [goBuild(env)] : [goBuild(env), goMod(env)];
     }
+    case 'dotnet':
+      return [dir('/root/.nuget/packages', '.nuget/packages', '.nuget', 'nuget')];
     case 'maven':
       return [dir('/root/.m2', '.m2')];
     case 'gradle':
@@ -101,6 +112,10 @@ export const missingCacheMount: LintRule = {
         if (!install) continue;
         env ??= runEnvBefore(step);
         if (isOffline(install.manager, cmd, env)) continue;
+        // `mvn package` after `mvn dependency:go-offline`, `dotnet publish` after `dotnet restore`: the downloads
+        // are in the earlier layer. (go build still has its compile cache, handled in cacheDirsOf.)
+        if (install.buildsSource && install.manager !== 'go' && ranBefore(step, (c) => dependencyInstall(c)?.manager === install.manager)) continue;
+        if (install.manager === 'gradle' && ranBefore(step, (c) => dependencyInstall(c)?.manager === 'gradle')) continue;
         const dirs = byManager.get(install.manager) ?? [];
         for (const d of cacheDirsOf(install.manager, cmd, step, env)) if (!dirs.some((x) => x.target === d.target)) dirs.push(d);
         byManager.set(install.manager, dirs);

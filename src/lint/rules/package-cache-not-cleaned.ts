@@ -1,5 +1,6 @@
 import { cacheUses, dockerCleanRemoved, mountCovers, type CacheUse } from '../caches.js';
-import type { Step } from '../model.js';
+import { toolchainKind } from '../images.js';
+import { stageChain, type Step } from '../model.js';
 import { runSteps, shippedStages } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
 
@@ -34,9 +35,15 @@ export const packageCacheNotCleaned: LintRule = {
   },
   check({ model }) {
     const hits: RuleHit[] = [];
+    // On a golang/rust base the whole toolchain ships; final-stage-toolchain already says to build in another
+    // stage, which is the fix for the go and cargo caches too.
+    const chain = model.finalStage ? stageChain(model.finalStage) : [];
+    const base = chain[chain.length - 1]?.baseImage;
+    const toolchainShips = base !== undefined && toolchainKind(base) !== undefined;
     for (const stage of shippedStages(model)) {
       for (const step of runSteps(stage)) {
         for (const use of cachesLeft(step)) {
+          if (toolchainShips && (use.tool.manager === 'go' || use.tool.manager === 'cargo')) continue;
           hits.push({ step, key: use.tool.manager, message: use.tool.message, details: { manager: use.tool.manager }, hadolint: use.tool.hadolint });
         }
       }
