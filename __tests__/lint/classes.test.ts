@@ -299,3 +299,34 @@ describe('final-stage-root and heavy-final-base assert only what the image facts
     expect(only(await lint('FROM registry.example.com/mirror/library/node:20\n'), 'final-stage-root')[0].message).toContain('runs as root');
   });
 });
+
+describe('classes found with the corpus', () => {
+  it.each([
+    ['RUN conda install -y numpy', ['conda']],
+    ['RUN conda install -y numpy && conda clean -afy', []],
+    ['RUN micromamba install -y -n base python=3.12 && micromamba clean --all --yes', []],
+    ['RUN mamba env create -f environment.yml', ['conda']]
+  ])('conda/mamba caches: %s → %j', async (run, expected) => {
+    expect(await cacheHits(run)).toEqual(expected);
+  });
+
+  it('a cache moved by an environment variable is found where it went', async () => {
+    expect(await cacheHits('ENV PIP_CACHE_DIR=/tmp/pip-cache', 'RUN pip install flask && rm -rf /tmp/pip-cache')).toEqual([]);
+    const mount = only(await lint('FROM python:3.12 AS b\nENV UV_CACHE_DIR=/opt/uv-cache\nRUN --mount=type=cache,target=/opt/uv-cache uv sync\nFROM scratch\nUSER 1\n'), 'missing-cache-mount');
+    expect(mount).toEqual([]);
+  });
+
+  const depsHits = async (...lines: string[]) =>
+    only(await lint(`FROM rust:1.79 AS base\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => f.line);
+
+  it('cargo-chef cook is a dependency layer; a stage inherits its parent’s; COPY --from brings prepared dependencies', async () => {
+    expect(await depsHits('COPY recipe.json .', 'RUN cargo chef cook --release --recipe-path recipe.json', 'COPY . .', 'RUN cargo build --release')).toEqual([]);
+    expect(await depsHits('COPY . .', 'RUN cargo build --release')).toEqual([3]);
+    expect(await depsHits('COPY go.mod go.sum ./', 'RUN go mod download', 'FROM base AS build', 'COPY . .', 'RUN go build -o /app .')).toEqual([]);
+    expect(await depsHits('COPY --from=deps /go/pkg/mod /go/pkg/mod', 'COPY . .', 'RUN go build -o /app .')).toEqual([]);
+  });
+
+  it('scripts copied into a bin folder are not application source', async () => {
+    expect(await depsHits('COPY docker-php-source /usr/local/bin/', 'COPY requirements.txt .', 'RUN pip install -r requirements.txt')).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
 import { envBefore, type Step } from './model.js';
 import { hasFlag, subcommand, type ShellCommand } from './shell.js';
 
-export type CacheManager = 'apt' | 'apk' | 'pip' | 'uv' | 'npm' | 'yarn' | 'yum' | 'dnf' | 'zypper' | 'composer' | 'go' | 'cargo';
+export type CacheManager = 'apt' | 'apk' | 'pip' | 'uv' | 'npm' | 'yarn' | 'yum' | 'dnf' | 'zypper' | 'conda' | 'composer' | 'go' | 'cargo';
 
 /** The environment a command of a RUN sees: ENV/ARG before the step, `export` earlier in the script, inline `A=b`. */
 export interface CommandEnv {
@@ -24,6 +24,8 @@ export interface CacheTool {
   cleans?(cmd: ShellCommand): boolean;
   /** Folders of the cache: `rm -rf` of one (or of a parent) after the install cleans; a cache/tmpfs mount keeps it out. */
   dirs: string[];
+  /** Environment variables that move the cache (PIP_CACHE_DIR): their values are cache folders too. */
+  envDirs?: string[];
   /** What the message says is left and how to fix it. */
   message: string;
 }
@@ -77,6 +79,7 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     noCache: (c, env) => hasFlag(c, '--no-cache-dir') || pipNoCacheDir(env.get('PIP_NO_CACHE_DIR')),
     cleans: (c) => isPip(c) && sub(c) === 'cache' && (c.args.includes('purge') || c.args.includes('remove')),
     dirs: ['.cache/pip', '$(pip cache dir)'],
+    envDirs: ['PIP_CACHE_DIR'],
     message:
       'pip install without --no-cache-dir keeps downloaded wheels in ~/.cache/pip in this layer; add --no-cache-dir (or ENV PIP_NO_CACHE_DIR=1) or mount /root/.cache/pip as a cache.'
   },
@@ -86,6 +89,7 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     noCache: (c, env) => hasFlag(c, '--no-cache', '-n') || /^(1|true|yes|on)$/i.test(env.get('UV_NO_CACHE') ?? ''),
     cleans: (c) => c.name === 'uv' && sub(c) === 'cache' && (c.args.includes('clean') || c.args.includes('prune')),
     dirs: ['.cache/uv'],
+    envDirs: ['UV_CACHE_DIR'],
     message: 'uv keeps downloaded packages in ~/.cache/uv in this layer; add --no-cache (or ENV UV_NO_CACHE=1) or mount /root/.cache/uv as a cache.'
   },
   {
@@ -93,6 +97,7 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     fills: (c) => c.name === 'npm' && ['install', 'i', 'ci', 'add', 'update', 'install-clean', 'isntall'].includes(sub(c) ?? ''),
     cleans: (c) => c.name === 'npm' && sub(c) === 'cache' && c.args.includes('clean'),
     dirs: ['.npm', '$(npm config get cache)'],
+    envDirs: ['npm_config_cache', 'NPM_CONFIG_CACHE'],
     message: 'npm install keeps its download cache (~/.npm) in this layer; add `&& npm cache clean --force` to the same RUN or mount /root/.npm as a cache.'
   },
   {
@@ -106,6 +111,7 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     },
     cleans: (c) => c.name === 'yarn' && sub(c) === 'cache' && c.args.includes('clean'),
     dirs: ['.cache/yarn', '.yarn/berry/cache', '.yarn/cache', '$(yarn cache dir)', '$(yarn config get cacheFolder)'],
+    envDirs: ['YARN_CACHE_FOLDER', 'YARN_GLOBAL_FOLDER'],
     message:
       'yarn install keeps its package cache in this layer (yarn 1: /usr/local/share/.cache/yarn; yarn 2+: ~/.yarn/berry/cache); add `&& yarn cache clean` (yarn 2+: `yarn cache clean --all`) to the same RUN or mount the cache folder.'
   },
@@ -136,11 +142,21 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     message: 'zypper leaves its metadata and package cache (/var/cache/zypp) in this layer; end the same RUN with `&& zypper clean --all`.'
   },
   {
+    manager: 'conda',
+    // conda, mamba and micromamba keep every downloaded package tarball in <prefix>/pkgs.
+    fills: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) && ['install', 'create', 'update', 'upgrade'].includes(sub(c) === 'env' ? (c.args.includes('create') ? 'create' : c.args.includes('update') ? 'update' : '') : (sub(c) ?? '')),
+    cleans: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) && sub(c) === 'clean' && c.args.some((a) => a === '--all' || /^-[a-z]*a/.test(a) || a === '--tarballs' || /^-[a-z]*t/.test(a)),
+    dirs: ['/opt/conda/pkgs', 'conda/pkgs', 'mamba/pkgs', '/root/.conda/pkgs'],
+    envDirs: ['CONDA_PKGS_DIRS'],
+    message: 'conda keeps every downloaded package in <prefix>/pkgs in this layer; end the same RUN with `&& conda clean --all --yes` (mamba/micromamba: `clean --all --yes`).'
+  },
+  {
     manager: 'composer',
     fills: (c) => c.name === 'composer' && ['install', 'update', 'require', 'i', 'u'].includes(sub(c) ?? ''),
     noCache: (c, env) => hasFlag(c, '--no-cache') || env.get('COMPOSER_CACHE_DIR') === '/dev/null',
     cleans: (c) => c.name === 'composer' && ['clear-cache', 'clearcache', 'cc'].includes(sub(c) ?? ''),
     dirs: ['.composer/cache', '.cache/composer', '/tmp/cache'],
+    envDirs: ['COMPOSER_CACHE_DIR'],
     message: 'composer keeps downloaded packages in its cache (~/.composer/cache) in this layer; add --no-cache or `&& composer clear-cache` to the same RUN.'
   },
   {
@@ -261,8 +277,10 @@ export function cacheUses(step: Step): CacheUse[] {
       lastFill = i;
     }
     if (!anyFill) continue;
-    let clean = lastFill === -1 || mountCovers(step, tool.dirs);
-    for (let i = lastFill + 1; !clean && i < cmds.length; i++) clean = (tool.cleans?.(cmds[i]) ?? false) || removes(cmds[i], tool.dirs);
+    const moved = (tool.envDirs ?? []).map((v) => runEnvBefore(step).get(v)).filter((d): d is string => !!d && d.startsWith('/'));
+    const dirs = moved.length > 0 ? [...tool.dirs, ...moved] : tool.dirs;
+    let clean = lastFill === -1 || mountCovers(step, dirs);
+    for (let i = lastFill + 1; !clean && i < cmds.length; i++) clean = (tool.cleans?.(cmds[i]) ?? false) || removes(cmds[i], dirs);
     out.push({ tool, lastFill, clean, noCacheByChoice: lastFill === -1 });
   }
   usesCache.set(step, out);

@@ -78,7 +78,10 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
     case 'gradlew':
       return cmd.args.length > 1 ? { manager: 'gradle', fromManifest: true } : undefined;
     case 'cargo':
-      return sub === 'build' || sub === 'fetch' ? { manager: 'cargo', fromManifest: true } : sub === 'install' ? { manager: 'cargo', fromManifest: false } : undefined;
+      // `cargo chef cook` builds only the dependencies (cargo-chef): a dependency layer.
+      if (sub === 'chef') return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
+      if (sub === 'build' || sub === 'test') return { manager: 'cargo', fromManifest: true, buildsSource: true };
+      return sub === 'fetch' ? { manager: 'cargo', fromManifest: true } : sub === 'install' ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') } : undefined;
     case 'bundle':
     case 'bundler':
       return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;

@@ -1,5 +1,5 @@
 import { dependencyInstall, isManifestPath } from '../packages.js';
-import type { Step } from '../model.js';
+import type { Stage, Step } from '../model.js';
 import { commandsOf } from '../rule-helpers.js';
 import { subcommand, type ShellCommand } from '../shell.js';
 import type { LintRule, RuleHit } from '../types.js';
@@ -13,9 +13,13 @@ const NEUTRAL_DIRS = new Set([
 ]);
 const SOURCE_EXT = /\.(py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|java|kt|kts|scala|clj|groovy|rb|php|rs|c|cc|cpp|h|hpp|cs|fs|vb|ex|exs|erl|swift|dart|lua|pl|hs|ml|zig)$/i;
 
+// Scripts copied into a bin folder are tools, not application source.
+const BIN_DEST = /^\/(usr\/(local\/)?)?s?bin(\/|$)|^\/docker-entrypoint|^\/entrypoint/;
+
 /** True when a COPY source is application source (a folder of code, or code files), not a manifest or config. */
-export function isSourcePath(src: string): boolean {
+export function isSourcePath(src: string, dest?: string): boolean {
   if (src.includes('://') || src.startsWith('$')) return false;
+  if (dest && BIN_DEST.test(dest)) return false;
   if (isManifestPath(src)) return false;
   const clean = src.replace(/^\.\//, '').replace(/\/+$/, '');
   if (clean === '' || clean === '.' || clean === '*' || clean === './*') return true;
@@ -70,13 +74,18 @@ export const depsAfterSource: LintRule = {
   },
   check({ model }) {
     const hits: RuleHit[] = [];
+    // Managers with a dependency layer before any source copy, per stage (a stage built FROM it inherits them).
+    const layeredAtEnd = new Map<Stage, Set<string>>();
     for (const stage of model.stages) {
       let sourceCopy: Step | undefined;
-      // Managers with a dependency layer that comes before any source copy.
-      const layered = new Set<string>();
+      const layered = new Set<string>(stage.parent ? layeredAtEnd.get(stage.parent) : []);
+      layeredAtEnd.set(stage, layered);
+      // `COPY --from=deps /go/pkg/mod …`: dependencies prepared in another stage, so a build need not fetch them.
+      let preparedElsewhere = false;
       for (const step of stage.steps) {
         if (step.copy) {
-          if (!sourceCopy && !step.copy.from && !step.copy.heredoc && step.copy.sources.some(isSourcePath)) sourceCopy = step;
+          if (step.copy.from && !sourceCopy) preparedElsewhere = true;
+          if (!sourceCopy && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest))) sourceCopy = step;
           continue;
         }
         const deps = depsCommands(step);
@@ -84,7 +93,7 @@ export const depsAfterSource: LintRule = {
           for (const d of deps) layered.add(d.manager);
           continue;
         }
-        const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0));
+        const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && preparedElsewhere));
         if (!late) continue;
         const what = late.buildsSource
           ? `the ${late.manager} build at line ${step.line}, which downloads every dependency itself because no earlier layer did`
@@ -99,7 +108,7 @@ export const depsAfterSource: LintRule = {
         const whole = sourceCopy.copy?.wholeContext;
         hits.push({
           step: sourceCopy,
-          message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter(isSourcePath).join(', ')} at line ${sourceCopy.line} comes before ${what}, so any source change reinstalls every dependency; ${fix}.`,
+          message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}, so any source change reinstalls every dependency; ${fix}.`,
           details: { installLine: step.line, manager: late.manager, stage: stage.label }
         });
         break;

@@ -43,31 +43,33 @@ const modulesDownloadedBefore = (step: Step) =>
 /** The cache folders this install uses, for its manager. */
 function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, env: Map<string, string>): CacheDir[] {
   switch (manager) {
-    case 'npm':
-      return [dir('/root/.npm', '.npm')];
+    case 'npm': {
+      const moved = env.get('npm_config_cache') || env.get('NPM_CONFIG_CACHE');
+      return [moved ? dir(moved) : dir('/root/.npm', '.npm')];
+    }
     case 'yarn':
       return isYarnBerry(cmd) ? [dir('/root/.yarn/berry/cache', '.yarn/berry/cache', 'yarn')] : [dir('/usr/local/share/.cache/yarn', '.cache/yarn', 'yarn')];
     case 'pnpm':
       return [dir(env.get('PNPM_HOME') ? `${env.get('PNPM_HOME')}/store` : '/root/.local/share/pnpm/store', 'pnpm')];
     case 'pip':
-      return [dir('/root/.cache/pip', '.cache/pip')];
+      return [env.get('PIP_CACHE_DIR') ? dir(env.get('PIP_CACHE_DIR')!) : dir('/root/.cache/pip', '.cache/pip')];
     case 'poetry':
       return [dir('/root/.cache/pypoetry', '.cache/pypoetry')];
     case 'pipenv':
       return [dir('/root/.cache/pip', '.cache/pip', '.cache/pipenv')];
     case 'uv':
-      return [dir('/root/.cache/uv', '.cache/uv')];
+      return [env.get('UV_CACHE_DIR') ? dir(env.get('UV_CACHE_DIR')!) : dir('/root/.cache/uv', '.cache/uv')];
     case 'go': {
       if (subcommand(cmd) === 'mod' || subcommand(cmd) === 'get') return [goMod(env)];
       const vendored = cmd.args.includes('-mod=vendor') || /-mod=vendor/.test(env.get('GOFLAGS') ?? '') || env.get('GOPROXY') === 'off';
       return vendored || modulesDownloadedBefore(step) ? [goBuild(env)] : [goBuild(env), goMod(env)];
     }
     case 'dotnet':
-      return [dir('/root/.nuget/packages', '.nuget/packages', '.nuget', 'nuget')];
+      return [env.get('NUGET_PACKAGES') ? dir(env.get('NUGET_PACKAGES')!) : dir('/root/.nuget/packages', '.nuget/packages', '.nuget', 'nuget')];
     case 'maven':
       return [dir('/root/.m2', '.m2')];
     case 'gradle':
-      return [dir('/root/.gradle', '.gradle')];
+      return [env.get('GRADLE_USER_HOME') ? dir(env.get('GRADLE_USER_HOME')!) : dir('/root/.gradle', '.gradle')];
     case 'cargo':
       return [dir(`${env.get('CARGO_HOME') ?? '/usr/local/cargo'}/registry`, 'cargo/registry', '.cargo/registry', 'cargo')];
     case 'bundler':
