@@ -330,3 +330,23 @@ describe('classes found with the corpus', () => {
     expect(await depsHits('COPY docker-php-source /usr/local/bin/', 'COPY requirements.txt .', 'RUN pip install -r requirements.txt')).toEqual([]);
   });
 });
+
+describe('deps-after-source precision', () => {
+  const hits = async (...lines: string[]) =>
+    only(await lint(`FROM node:20 AS b\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => f.line);
+
+  it('one named file is not the source tree; a glob of code files is', async () => {
+    expect(await hits('COPY Gemfile Gemfile.lock ./', 'COPY lib/app/version.rb lib/app/', 'RUN bundle install')).toEqual([]);
+    expect(await hits('COPY rollup.config.mjs package.json package-lock.json ./', 'RUN npm ci')).toEqual([]);
+    expect(await hits('COPY src/*.ts src/', 'RUN npm ci')).toEqual([3]);
+  });
+
+  it('folders copied after a workspace manifest are workspace packages the install needs', async () => {
+    expect(await hits('COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY viz-lib ./viz-lib', 'RUN pnpm install --frozen-lockfile', 'COPY client ./client')).toEqual([]);
+    expect(await hits('COPY package.json pnpm-lock.yaml ./', 'COPY viz-lib ./viz-lib', 'RUN pnpm install --frozen-lockfile')).toEqual([4]);
+  });
+
+  it('`yarn --version` installs nothing', async () => {
+    expect(only(await lint('FROM node:20 AS b\nRUN yarn --version\nFROM scratch\nUSER 1\n'), 'missing-cache-mount')).toEqual([]);
+  });
+});

@@ -29,6 +29,7 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       }
       return undefined;
     case 'yarn':
+      if (sub === undefined && cmd.args.some((a) => /^(-v|--version|-h|--help)$/.test(a))) return undefined;
       if (sub === undefined || sub === 'install') return { manager: 'yarn', fromManifest: true };
       if (sub === 'add' || sub === 'global') return { manager: 'yarn', fromManifest: false };
       return undefined;

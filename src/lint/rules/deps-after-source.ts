@@ -25,12 +25,16 @@ export function isSourcePath(src: string, dest?: string): boolean {
   if (clean === '' || clean === '.' || clean === '*' || clean === './*') return true;
   const first = clean.split('/')[0];
   const base = clean.slice(clean.lastIndexOf('/') + 1);
-  if (SOURCE_EXT.test(base)) return true;
+  // A glob of code files is source; one named file (`app.py`, `version.rb`, `rollup.config.mjs`) is usually a
+  // file the install needs, or one that rarely changes.
+  if (SOURCE_EXT.test(base)) return base.includes('*');
   if (NEUTRAL_DIRS.has(first.toLowerCase()) || NEUTRAL_DIRS.has(base.toLowerCase())) return false;
   if (/^(makefile|[^/]*\.mk|dockerfile|license|readme|notice|changelog)/i.test(base)) return false;
   // A name without an extension (`src`, `app`, `cmd/server`) is a folder of code.
   return !base.includes('.') && !base.includes('*');
 }
+
+const WORKSPACE_FILE = /^(pnpm-workspace\.yaml|lerna\.json|nx\.json|turbo\.json|rush\.json|go\.work)$/;
 
 // `make deps`, `make install-deps`, `make vendor`: targets that only fetch dependencies.
 const MAKE_DEPS_TARGET = /^(deps?|dependencies|install[-_]?deps|deps[-_]?install|install[-_]dependencies|vendor|setup|bootstrap|requirements|install[-_]requirements|mod|download|modules)$/;
@@ -82,12 +86,18 @@ export const depsAfterSource: LintRule = {
       layeredAtEnd.set(stage, layered);
       // `COPY --from=deps /go/pkg/mod …`: dependencies prepared in another stage, so a build need not fetch them.
       let preparedElsewhere = false;
+      // After a workspace manifest (pnpm-workspace.yaml, lerna.json…), folders copied before the install are
+      // workspace packages the install needs.
+      let workspace = false;
       for (const step of stage.steps) {
         if (step.copy) {
           if (step.copy.from && !sourceCopy) preparedElsewhere = true;
-          if (!sourceCopy && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest))) sourceCopy = step;
+          if (step.copy.sources.some((src) => WORKSPACE_FILE.test(src.slice(src.lastIndexOf('/') + 1)))) workspace = true;
+          const source = !workspace && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest));
+          if (!sourceCopy && (source || (workspace && step.copy.wholeContext))) sourceCopy = step;
           continue;
         }
+        if (depsCommands(step).length > 0 && !sourceCopy) workspace = false;
         const deps = depsCommands(step);
         if (!sourceCopy) {
           for (const d of deps) layered.add(d.manager);
