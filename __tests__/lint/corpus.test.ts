@@ -14,3 +14,24 @@ describe('real-world corpus', () => {
     if (recall(score.total) < 0.95) expect(score.falseNegatives).toEqual([]);
   });
 });
+
+describe('no line gets the same advice twice', () => {
+  it('across the corpus: one finding per rule and manager per line, and no cache-mount advice where the cache rule speaks', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { lintDockerfile } = await import('../../src/lint/index.js');
+    const { defaultConfig } = await import('../../src/config/types.js');
+    const dir = fixture('lint', 'corpus');
+    const twice: string[] = [];
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.Dockerfile'))) {
+      const findings = await lintDockerfile({ dockerfile: name, contents: readFileSync(`${dir}/${name}`, 'utf8'), config: defaultConfig(), context: '/nonexistent' });
+      const seen = new Set<string>();
+      for (const f of findings) {
+        const advice = ['package-cache-not-cleaned', 'missing-cache-mount'].includes(f.rule) ? `cache ${String(f.details?.manager)}` : `${f.rule} ${String(f.details?.manager ?? '')}`;
+        const key = `${f.line} ${advice}`;
+        if (seen.has(key)) twice.push(`${name}:${key}`);
+        seen.add(key);
+      }
+    }
+    expect(twice).toEqual([]);
+  });
+});
