@@ -160,6 +160,11 @@ describe('ignore comments (hadolint compatible)', () => {
     expect(suppressed(f, 'unpinned-base-image')).toEqual([[1, 'inline'], [6, 'inline']]);
   });
 
+  it('`# hadolint ignore=DL3059` above the second RUN (where hadolint reports it) suppresses the group', async () => {
+    const f = await lint('FROM debian:12-slim\nRUN mkdir /a\n# hadolint ignore=DL3059\nRUN mkdir /b\nUSER 1\n');
+    expect(suppressed(f, 'consecutive-run')).toEqual([[2, 'inline']]);
+  });
+
   it('an ignore for another instruction does not leak', async () => {
     const f = await lint('# hadolint ignore=DL3007\nFROM node:latest AS a\nFROM node:latest\nUSER 1\n');
     expect(suppressed(f, 'unpinned-base-image')).toEqual([[2, 'inline'], [3, null]]);

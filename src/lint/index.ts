@@ -183,6 +183,9 @@ function toFinding(
   };
   const details = { ...(hit.details ?? {}), ...(step.stage ? { stage: step.stage.label } : {}) };
   if (Object.keys(details).length > 0) finding.details = details;
-  if (ignoredBy(ignores.byLine.get(step.line), rule, hit) || ignoredBy(ignores.global, rule, hit)) finding.suppressed = { by: 'inline' };
+  const ignoreLines = [step.line, ...(hit.alsoIgnoredAt ?? []).map((s) => s.line)];
+  if (ignoreLines.some((line) => ignoredBy(ignores.byLine.get(line), rule, hit)) || ignoredBy(ignores.global, rule, hit)) {
+    finding.suppressed = { by: 'inline' };
+  }
   return finding;
 }

@@ -34,7 +34,8 @@ export const consecutiveRun: LintRule = {
             step: first,
             range: { line: first.line, column: first.column, endLine: last.endLine, endColumn: last.endColumn },
             message: `${group.length} consecutive RUN instructions (${lineSpan(first, last)}) make ${group.length} layers; join them with && into one RUN.`,
-            details: { count: group.length, lastLine: last.endLine }
+            details: { count: group.length, lastLine: last.endLine },
+            alsoIgnoredAt: group.slice(1)
           });
         }
         group = [];
