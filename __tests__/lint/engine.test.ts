@@ -53,7 +53,8 @@ describe('lintDockerfile', () => {
     const byLine = (rule: string) => only(findings, rule).map((f) => [f.line, f.suppressed?.by ?? null]);
     expect(byLine('package-cache-not-cleaned')).toEqual([[4, 'inline'], [5, null]]);
     expect(byLine('apt-no-install-recommends')).toEqual([[4, 'inline'], [5, null]]);
-    expect(byLine('consecutive-run')).toEqual([[4, null]]);
+    // Both RUNs chain commands, so consecutive-run has nothing to say (hadolint DL3059).
+    expect(byLine('consecutive-run')).toEqual([]);
   });
 
   it('reads heredocs, exec form, escape directives and comments inside continuations', async () => {
@@ -107,6 +108,33 @@ describe('lintRules catalogue', () => {
       expect(r.help.length).toBeGreaterThan(20);
       expect(r.tags.length).toBeGreaterThan(0);
     }
+  });
+
+  // The secrets and reports engineers own their rules' metadata; every other lint rule has both fields.
+  const OTHERS = new Set(['secret-in-run', 'secret-in-env-or-arg', 'copy-secret-file', 'secret-file-removed-later', 'missing-dockerignore', 'dockerignore-incomplete']);
+
+  it('every rule names its hadolint equivalents and has examples: the bad one fires it, the good one does not', async () => {
+    for (const r of lintRules.filter((m) => !OTHERS.has(m.id))) {
+      expect(Array.isArray(r.hadolint)).toBe(true);
+      for (const id of r.hadolint ?? []) expect(id).toMatch(/^DL\d{4}$/);
+      expect(r.examples).toBeDefined();
+      const bad = await lintText(r.examples!.bad);
+      const good = await lintText(r.examples!.good);
+      expect([r.id, only(bad, r.id).length > 0]).toEqual([r.id, true]);
+      expect([r.id, only(good, r.id)]).toEqual([r.id, []]);
+    }
+  });
+
+  it('SARIF rule entries carry the hadolint ids', async () => {
+    const { renderSarif } = await import('../../src/render/sarif.js');
+    const findings = await lintText('FROM node\nRUN apt-get update && apt-get install -y curl\n');
+    const report = { schemaVersion: 1, tool: { name: 'image-audit', version: '0.1.0' }, generatedAt: '2025-01-01T00:00:00.000Z', layers: [], findings };
+    const rules = JSON.parse(renderSarif(report as never)).runs[0].tool.driver.rules as { id: string; properties: { hadolint?: string[] } }[];
+    const byId = Object.fromEntries(rules.map((r) => [r.id, r.properties.hadolint]));
+    expect(byId['package-cache-not-cleaned']).toEqual(expect.arrayContaining(['DL3009', 'DL3042']));
+    expect(byId['apt-no-install-recommends']).toEqual(['DL3015']);
+    expect(byId['unpinned-base-image']).toEqual(['DL3006', 'DL3007']);
+    expect(byId['heavy-final-base']).toBeUndefined();
   });
 
   it('includes every rule of the contract', () => {

@@ -20,7 +20,7 @@ describe('stage awareness', () => {
   });
 
   it('the builder-stage RUN and the shipped RUN get different fingerprints although their text is equal', async () => {
-    const mount = await lintText('FROM alpine:3.20 AS a\nRUN pip install flask\nFROM alpine:3.20\nRUN pip install flask\nUSER 1\n');
+    const mount = await lintText('FROM alpine:3.20 AS a\nRUN npm ci && npm cache clean --force\nFROM alpine:3.20\nRUN npm ci && npm cache clean --force\nUSER 1\n');
     const hits = only(mount, 'missing-cache-mount');
     expect(hits).toHaveLength(2);
     expect(hits[0].fingerprint).not.toBe(hits[1].fingerprint);

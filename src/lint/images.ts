@@ -1,4 +1,6 @@
-// Base image references: parsing and what we know about well-known images (toolchains, heavy variants).
+// Base image references: parsing and what we know about well-known images (toolchains, heavy variants, default
+// users; the facts live in data/official-images.ts).
+import { defaultUser, factsFor } from './data/official-images.js';
 
 export interface ImageRef {
   /** As written (after ARG substitution). */
@@ -47,6 +49,20 @@ export function parseImageRef(raw: string): ImageRef | undefined {
 /** `registry/repository` for matching, e.g. `mcr.microsoft.com/dotnet/sdk`, `golang`. */
 export const fullName = (ref: ImageRef): string => (ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository);
 
+/**
+ * The Docker Hub official image this is (`node`), also through a mirror or proxy that keeps Docker Hub's
+ * `library/` path: `registry.example.com/mirror/library/node`, `public.ecr.aws/docker/library/node`,
+ * `mirror.gcr.io/library/node`. Undefined for other images.
+ */
+export function officialName(ref: ImageRef): string | undefined {
+  if (!ref.registry && !ref.repository.includes('/')) return ref.repository;
+  const m = /(^|\/)library\/([^/]+)$/.exec(ref.repository);
+  return m ? m[2] : undefined;
+}
+
+/** The name to look facts up by: the official name when it is one, else registry/repository. */
+export const matchName = (ref: ImageRef): string => officialName(ref) ?? fullName(ref);
+
 const lastSegment = (ref: ImageRef): string => ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
 
 // Images whose purpose is building: compilers, SDKs, build tools. Matched on the last path segment unless the
@@ -68,41 +84,43 @@ export function toolchainKind(ref: ImageRef): string | undefined {
   if (JDK_DISTRIBUTIONS.has(last)) return jre ? undefined : 'a JDK';
   if (/(^|[-_.])jdk($|[-_.\d])/.test(tag) || /jdk/.test(last)) return jre ? undefined : 'a JDK';
   if (TOOLCHAIN_IMAGES.has(name)) return name;
+  const official = officialName(ref);
+  if (official && TOOLCHAIN_IMAGES.has(official)) return official;
   if (TOOLCHAIN_IMAGES.has(last) && !ref.registry) return last;
   if (name.startsWith('cimg/') || name.startsWith('circleci/')) return 'a CI build image';
   if (/^mcr\.microsoft\.com\/(vscode\/)?devcontainers\//.test(name)) return 'a dev container image';
   return undefined;
 }
 
-// Official images with a slim/alpine variant, and the variant to suggest.
-const HEAVY_WITH_VARIANT: Record<string, string> = {
-  node: 'node:<version>-slim, node:<version>-alpine or gcr.io/distroless/nodejs',
-  python: 'python:<version>-slim or python:<version>-alpine',
-  ruby: 'ruby:<version>-slim or ruby:<version>-alpine',
-  perl: 'perl:<version>-slim',
-  php: 'php:<version>-fpm-alpine or php:<version>-cli-alpine',
-  debian: 'debian:<release>-slim or gcr.io/distroless/base-debian12',
-  nginx: 'nginx:<version>-alpine',
-  httpd: 'httpd:<version>-alpine',
-  redis: 'redis:<version>-alpine',
-  postgres: 'postgres:<version>-alpine',
-  elixir: 'elixir:<version>-alpine',
-  erlang: 'erlang:<version>-alpine'
-};
+const LIGHT_TAG = /(slim|alpine|distroless|minimal|busybox|micro|tiny|chiseled)/;
 
-const LIGHT_TAG = /(slim|alpine|distroless|minimal|busybox|micro|tiny)/;
-
-/** The lighter variant to suggest when the image is a full distro/runtime image that has one. */
+/** The lighter drop-in variant to suggest when the image is a full image that has one (per the facts table). */
 export function lighterVariant(ref: ImageRef): string | undefined {
-  if (ref.registry) return undefined;
-  const suggestion = HEAVY_WITH_VARIANT[ref.repository];
-  if (!suggestion) return undefined;
-  if (ref.tag && LIGHT_TAG.test(ref.tag.toLowerCase())) return undefined;
-  return suggestion;
+  const facts = factsFor(matchName(ref));
+  if (!facts?.lighter) return undefined;
+  const tag = (ref.tag ?? '').toLowerCase();
+  if (LIGHT_TAG.test(tag)) return undefined;
+  if (facts.noLighterFor?.test(tag)) return undefined;
+  return facts.lighter;
 }
 
-/** Images known to run as a non-root user by default. */
-export function isKnownNonRoot(ref: ImageRef): boolean {
+export interface RunUser {
+  /** The user per the facts table, or undefined when the image is not in it. */
+  user?: string;
+  /** True when the container runs its process as root (known), false when not, undefined when unknown. */
+  root?: boolean;
+  /** The user the image's entrypoint switches to, when it starts as root and drops privileges itself. */
+  entrypointUser?: string;
+  source?: string;
+}
+
+/** Who the container runs as when the Dockerfile sets no USER. */
+export function defaultRunUser(ref: ImageRef): RunUser {
   const tag = (ref.tag ?? '').toLowerCase();
-  return /(^|[-_.])nonroot($|[-_.])/.test(tag) || /nonroot/.test(ref.repository);
+  if (/(^|[-_.])nonroot($|[-_.])/.test(tag) || /nonroot|unprivileged|rootless/.test(ref.repository)) return { user: 'nonroot', root: false };
+  const facts = factsFor(matchName(ref));
+  if (!facts) return {};
+  const user = defaultUser(facts, ref.tag);
+  if (user.startsWith('entrypoint:')) return { user: 'root', root: true, entrypointUser: user.slice('entrypoint:'.length), source: facts.source };
+  return { user, root: /^(root|0)$/.test(user), source: facts.source };
 }

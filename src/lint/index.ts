@@ -1,7 +1,8 @@
 // The Dockerfile linter: stage-aware static checks, run before the build and by `image-audit lint`.
 //
-// Inline ignores: a comment `# image-audit ignore=rule-a,rule-b` on the line(s) directly above an instruction
-// suppresses those rules for that instruction. Suppressed findings are KEPT, marked `suppressed: {by: 'inline'}`,
+// Inline ignores: a comment `# image-audit ignore=rule-a,rule-b` (or hadolint's `# hadolint ignore=DL3009`) on
+// the line(s) directly above an instruction suppresses those rules for that instruction, line 1 included; a
+// trailing `# reason` is allowed; `# image-audit global ignore=…` suppresses them everywhere in the file. Suppressed findings are KEPT, marked `suppressed: {by: 'inline'}`,
 // so reports show them and gates skip them (as with every other suppression).
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -72,22 +73,48 @@ export interface LintOptions {
   cwd?: string;
 }
 
-const IGNORE_COMMENT = /^image-audit\s+ignore\s*=\s*([A-Za-z0-9_,\s-]+)$/;
+// `# image-audit ignore=a,b` / `# hadolint ignore=DL3009,DL3015`, optionally `global`, optionally followed by
+// `# why`. hadolint ids suppress the rules that name them in `hadolint` (see docs/hadolint.md).
+const IGNORE_COMMENT = /^(image-audit|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]*?)\s*(#.*)?$/i;
 
-/** Rules ignored per instruction start line, from `# image-audit ignore=…` comments directly above it. */
-function inlineIgnores(model: DockerfileModel): Map<number, Set<string>> {
+interface Ignores {
+  /** Rule ids (ours or hadolint's) ignored per instruction start line. */
+  byLine: Map<number, Set<string>>;
+  /** Ignored for the whole file (`global ignore=`). */
+  global: Set<string>;
+}
+
+function addRules(into: Set<string>, list: string): void {
+  for (const r of list.split(',')) if (r.trim()) into.add(/^dl\d+$/i.test(r.trim()) ? r.trim().toUpperCase() : r.trim());
+}
+
+/** Rules ignored per instruction, from ignore comments on the line(s) directly above it, and file-wide. */
+function inlineIgnores(model: DockerfileModel): Ignores {
   const byLine = new Map<number, string>();
-  for (const c of model.comments) byLine.set(c.line, c.text);
+  const global = new Set<string>();
+  for (const c of model.comments) {
+    byLine.set(c.line, c.text);
+    const m = IGNORE_COMMENT.exec(c.text.trim());
+    if (m && m[2]) addRules(global, m[3]);
+  }
   const out = new Map<number, Set<string>>();
   for (const step of model.steps) {
     const rules = new Set<string>();
     for (let line = step.line - 1; byLine.has(line); line--) {
       const m = IGNORE_COMMENT.exec((byLine.get(line) ?? '').trim());
-      if (m) for (const r of m[1].split(',')) if (r.trim()) rules.add(r.trim());
+      if (m && !m[2]) addRules(rules, m[3]);
     }
     if (rules.size > 0) out.set(step.line, rules);
   }
-  return out;
+  return { byLine: out, global };
+}
+
+/** True when an ignore list names the rule, or the hadolint rule this hit (or, lacking one, the rule) matches. */
+function ignoredBy(list: Set<string> | undefined, rule: LintRule, hit: RuleHit): boolean {
+  if (!list || list.size === 0) return false;
+  if (list.has(rule.meta.id)) return true;
+  const ids = hit.hadolint !== undefined ? [hit.hadolint] : (rule.meta.hadolint ?? []);
+  return ids.some((id) => list.has(id));
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -131,7 +158,7 @@ function toFinding(
   hit: RuleHit,
   override: AuditConfig['rules'][string] | undefined,
   model: DockerfileModel,
-  ignores: Map<number, Set<string>>,
+  ignores: Ignores,
   seen: Map<string, number>
 ): Finding {
   const step: Step = hit.step;
@@ -156,6 +183,9 @@ function toFinding(
   };
   const details = { ...(hit.details ?? {}), ...(step.stage ? { stage: step.stage.label } : {}) };
   if (Object.keys(details).length > 0) finding.details = details;
-  if (ignores.get(step.line)?.has(rule.meta.id)) finding.suppressed = { by: 'inline' };
+  const ignoreLines = [step.line, ...(hit.alsoIgnoredAt ?? []).map((s) => s.line)];
+  if (ignoreLines.some((line) => ignoredBy(ignores.byLine.get(line), rule, hit)) || ignoredBy(ignores.global, rule, hit)) {
+    finding.suppressed = { by: 'inline' };
+  }
   return finding;
 }

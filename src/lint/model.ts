@@ -97,6 +97,7 @@ export interface DockerfileModel {
 }
 
 const WHITESPACE = /\s+/g;
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
 /** `RUN apt-get install -y gcc` on one line: keyword, flags and arguments, whitespace collapsed. */
 export function normaliseInstruction(instr: Instruction): string {
@@ -228,9 +229,43 @@ function makeStep(instr: Instruction, stage: Stage | undefined): Step {
   return step;
 }
 
-/** Parses the Dockerfile and resolves stages. An unknown `target` is a UserError listing the stages. */
+// Instructions BuildKit's Dockerfile frontend knows; anything else is a parse error there ("unknown instruction").
+const INSTRUCTIONS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL',
+  'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'
+]);
+
+/**
+ * A file BuildKit cannot build (empty, binary, no FROM, an instruction before the first FROM other than ARG, an
+ * unknown instruction) is a UserError: linting it would report PASS for something that never builds.
+ */
+function assertBuildable(file: string, source: string, instructions: Instruction[]): void {
+  const cannot = (why: string, fix: string) =>
+    new UserError(`${file} is not a Dockerfile BuildKit can build: ${why}. ${fix}`);
+  // NUL bytes or undecodable bytes (read as U+FFFD) mean binary content, not a text Dockerfile.
+  const replacement = source.match(/\uFFFD/g)?.length ?? 0;
+  if (source.includes('\u0000') || replacement > 0 && replacement * 20 > source.length) {
+    throw cannot('it is binary data, not text', 'Point `dockerfile` (flag --file) at the Dockerfile, not at a build output or archive.');
+  }
+  if (instructions.length === 0) {
+    throw cannot('it is empty (no instructions)', 'A Dockerfile needs at least a `FROM <image>` line; check the path given as `dockerfile` (flag --file).');
+  }
+  const unknown = instructions.find((i) => !INSTRUCTIONS.has(i.getKeyword().toUpperCase()));
+  if (unknown) {
+    const word = unknown.getKeyword().slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+    throw cannot(`line ${unknown.getRange().start.line + 1} starts with \`${word}\`, which is not a Dockerfile instruction`, 'Fix that line, or check that the path given as `dockerfile` (flag --file) is a Dockerfile.');
+  }
+  const first = instructions.find((i) => i.getKeyword().toUpperCase() !== 'ARG');
+  if (!first) throw cannot('it has no FROM instruction', 'Start the build stage with `FROM <image>`.');
+  if (first.getKeyword().toUpperCase() !== 'FROM') {
+    throw cannot(`line ${first.getRange().start.line + 1} (${first.getKeyword().toUpperCase()}) comes before the first FROM`, 'Only ARG may come before the first `FROM <image>`.');
+  }
+}
+
+/** Parses the Dockerfile and resolves stages. An unknown `target` or a file BuildKit cannot build is a UserError. */
 export function buildModel(file: string, source: string, target?: string): DockerfileModel {
   const df = DockerfileParser.parse(source);
+  assertBuildable(file, source, df.getInstructions());
   const stages: Stage[] = [];
   const globalSteps: Step[] = [];
   const steps: Step[] = [];
@@ -286,9 +321,20 @@ export function buildModel(file: string, source: string, target?: string): Docke
   }
   for (let s: Stage | undefined = finalStage; s; s = s.parent) s.shipped = true;
 
-  const comments = df.getComments().map((c) => ({ line: c.getRange().start.line + 1, text: c.getContent() }));
   const lineStarts = [0];
   for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // dockerfile-ast reads every `# key=value` comment at the top of the file as a parser directive (so
+  // `# hadolint ignore=DL3008` on line 1 is not a comment to it); BuildKit knows only a few directives and
+  // treats the rest as comments. Take those lines back from the source text.
+  const directiveComments = df
+    .getDirectives()
+    .filter((d) => !KNOWN_DIRECTIVES.has(d.getName().toLowerCase()))
+    .map((d) => {
+      const line = d.getRange().start.line;
+      const text = source.slice(lineStarts[line], lineStarts[line + 1] ?? source.length).trim().replace(/^#/, '');
+      return { line: line + 1, text };
+    });
+  const comments = [...directiveComments, ...df.getComments().map((c) => ({ line: c.getRange().start.line + 1, text: c.getContent() }))];
   return {
     file,
     source,

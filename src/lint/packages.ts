@@ -3,12 +3,18 @@
 import { hasFlag, positionalsAfter, subcommand, type ShellCommand } from './shell.js';
 
 export type LanguageManager =
-  | 'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer';
+  | 'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
 
 export interface DependencyInstall {
   manager: LanguageManager;
   /** True when it installs what a manifest/lock file lists (`npm ci`, `pip install -r`, `go mod download`). */
   fromManifest: boolean;
+  /**
+   * True for a build that downloads the dependencies itself when no earlier layer did (`go build`, `mvn package`):
+   * it is no dependency layer of its own; only `go mod download` / `mvn dependency:go-offline` before the source
+   * copy makes one.
+   */
+  buildsSource?: boolean;
 }
 
 /** Recognises a language dependency install (or a build that downloads dependencies). */
@@ -23,6 +29,7 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       }
       return undefined;
     case 'yarn':
+      if (sub === undefined && cmd.args.some((a) => /^(-v|--version|-h|--help)$/.test(a))) return undefined;
       if (sub === undefined || sub === 'install') return { manager: 'yarn', fromManifest: true };
       if (sub === 'add' || sub === 'global') return { manager: 'yarn', fromManifest: false };
       return undefined;
@@ -45,20 +52,37 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'sync') return { manager: 'uv', fromManifest: true };
       if (sub === 'pip' && cmd.args.includes('install')) return { manager: 'uv', fromManifest: hasFlag(cmd, '-r', '--requirement') };
       return undefined;
+    case 'dotnet':
+      // build/publish/test restore NuGet packages first unless told not to.
+      if (sub === 'restore') return { manager: 'dotnet', fromManifest: true };
+      if (['build', 'publish', 'test', 'pack', 'run'].includes(sub ?? '')) {
+        return hasFlag(cmd, '--no-restore') ? undefined : { manager: 'dotnet', fromManifest: true, buildsSource: true };
+      }
+      if (sub === 'tool' && cmd.args.includes('install')) return { manager: 'dotnet', fromManifest: false };
+      return undefined;
     case 'go':
       if (sub === 'mod' && cmd.args.includes('download')) return { manager: 'go', fromManifest: true };
-      if (sub === 'build' || sub === 'install') return { manager: 'go', fromManifest: false };
+      // GOPATH-era `go get` fetches the sources of the dependencies.
+      if (sub === 'get') return { manager: 'go', fromManifest: true };
+      // `go install example.com/tool@v1` fetches a remote module; `go build ./…` builds the copied source.
+      if (sub === 'install' && positionalsAfter(cmd, sub).some((p) => p.includes('@'))) return { manager: 'go', fromManifest: false };
+      if (sub === 'build' || sub === 'install' || sub === 'test') return { manager: 'go', fromManifest: true, buildsSource: true };
       return undefined;
     case 'mvn':
     case 'mvnw':
-      return cmd.args.slice(1).some((a) => /^(dependency:|package$|install$|verify$|compile$|test$)/.test(a))
-        ? { manager: 'maven', fromManifest: true }
+    case 'mvnd':
+      if (cmd.args.slice(1).some((a) => /^(dependency:|de\.qaware\.maven:go-offline)/.test(a))) return { manager: 'maven', fromManifest: true };
+      return cmd.args.slice(1).some((a) => /^(package|install|verify|compile|test|spring-boot:\S+|quarkus:\S+)$/.test(a))
+        ? { manager: 'maven', fromManifest: true, buildsSource: true }
         : undefined;
     case 'gradle':
     case 'gradlew':
       return cmd.args.length > 1 ? { manager: 'gradle', fromManifest: true } : undefined;
     case 'cargo':
-      return sub === 'build' || sub === 'fetch' ? { manager: 'cargo', fromManifest: true } : sub === 'install' ? { manager: 'cargo', fromManifest: false } : undefined;
+      // `cargo chef cook` builds only the dependencies (cargo-chef): a dependency layer.
+      if (sub === 'chef') return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
+      if (sub === 'build' || sub === 'test') return { manager: 'cargo', fromManifest: true, buildsSource: true };
+      return sub === 'fetch' ? { manager: 'cargo', fromManifest: true } : sub === 'install' ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') } : undefined;
     case 'bundle':
     case 'bundler':
       return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;
@@ -69,39 +93,28 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
   }
 }
 
-/** Substrings of a cache mount target that cover each manager's download cache. */
-export const CACHE_PATH_HINTS: Record<LanguageManager, string[]> = {
-  npm: ['.npm', 'npm'],
-  yarn: ['yarn'],
-  pnpm: ['pnpm'],
-  pip: ['pip', '/.cache'],
-  poetry: ['pypoetry', '/.cache'],
-  pipenv: ['pipenv', 'pip', '/.cache'],
-  uv: ['uv', '/.cache'],
-  go: ['/go/pkg', 'go-build', 'gomod', '/.cache'],
-  maven: ['.m2'],
-  gradle: ['.gradle'],
-  cargo: ['cargo', 'registry'],
-  bundler: ['bundle', 'gem'],
-  composer: ['composer']
-};
-
-/** Example cache mount target to suggest. */
-export const CACHE_MOUNT_EXAMPLE: Record<LanguageManager, string> = {
-  npm: '/root/.npm',
-  yarn: '/usr/local/share/.cache/yarn',
-  pnpm: '/root/.local/share/pnpm/store',
-  pip: '/root/.cache/pip',
-  poetry: '/root/.cache/pypoetry',
-  pipenv: '/root/.cache/pipenv',
-  uv: '/root/.cache/uv',
-  go: '/go/pkg/mod',
-  maven: '/root/.m2',
-  gradle: '/root/.gradle',
-  cargo: '/usr/local/cargo/registry',
-  bundler: '/usr/local/bundle/cache',
-  composer: '/tmp/cache'
-};
+/** True when the install downloads nothing (`pip --no-index`, `npm --offline`, `mvn -o`, `cargo --offline`). */
+export function isOffline(manager: LanguageManager, cmd: ShellCommand, env: Map<string, string>): boolean {
+  switch (manager) {
+    case 'pip':
+    case 'uv':
+      return hasFlag(cmd, '--no-index', '--offline') || /^(1|true|yes|on)$/i.test(env.get('PIP_NO_INDEX') ?? '') || env.get('UV_OFFLINE') === '1';
+    case 'npm':
+    case 'yarn':
+    case 'pnpm':
+      return hasFlag(cmd, '--offline') || env.get('npm_config_offline') === 'true';
+    case 'maven':
+      return cmd.args.includes('-o') || hasFlag(cmd, '--offline');
+    case 'gradle':
+      return hasFlag(cmd, '--offline');
+    case 'cargo':
+      return hasFlag(cmd, '--offline', '--frozen') || env.get('CARGO_NET_OFFLINE') === 'true';
+    case 'composer':
+      return false;
+    default:
+      return false;
+  }
+}
 
 // Files that declare dependencies; copying only these first keeps the install layer cached.
 const MANIFEST_FILE = new RegExp(

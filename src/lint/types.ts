@@ -27,6 +27,10 @@ export interface RuleHit {
   /** Tells apart several hits of one rule on one instruction (e.g. the package manager), for the fingerprint. */
   key?: string;
   details?: Record<string, unknown>;
+  /** The hadolint rule this hit matches when the rule covers several (DL3009 for apt, DL3042 for pip…). */
+  hadolint?: string;
+  /** Other instructions whose ignore comments also suppress the hit (hadolint puts DL3059 on the second RUN). */
+  alsoIgnoredAt?: Step[];
 }
 
 export interface LintRule {

@@ -43,7 +43,9 @@ function ruleDescriptor(id: string, meta: RuleMeta | undefined) {
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
     properties: {
       tags: [...new Set([meta.category, ...meta.tags])],
-      ...(security ? { 'security-severity': SECURITY_SEVERITY[meta.defaultSeverity] } : {})
+      ...(security ? { 'security-severity': SECURITY_SEVERITY[meta.defaultSeverity] } : {}),
+      // The hadolint rules that check the same thing, for users mapping hadolint findings and ignores.
+      ...(meta.hadolint && meta.hadolint.length > 0 ? { hadolint: meta.hadolint } : {})
     }
   };
 }

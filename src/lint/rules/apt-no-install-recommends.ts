@@ -10,7 +10,12 @@ export const aptNoInstallRecommends: LintRule = {
     fullDescription:
       'Without `--no-install-recommends`, apt installs every "recommended" package too, often doubling what lands in the image. Only stages that ship are checked.',
     help: 'Add the flag: `apt-get install -y --no-install-recommends <packages>`, then add back any recommended package the application really needs.',
-    tags: ['size']
+    tags: ['size'],
+    examples: {
+      bad: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+      good: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n'
+    },
+    hadolint: ['DL3015']
   },
   check({ model }) {
     const hits: RuleHit[] = [];

@@ -11,7 +11,12 @@ export const aptUpdateAlone: LintRule = {
     fullDescription:
       'The layer with `apt-get update` is cached on its own: later builds reuse stale package lists and a later `apt-get install` fails or installs outdated versions. The lists also ship in that layer.',
     help: 'Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*`.',
-    tags: ['cache', 'reproducibility']
+    tags: ['cache', 'reproducibility'],
+    examples: {
+      bad: 'FROM debian:12-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+      good: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n'
+    },
+    hadolint: []
   },
   check({ model }) {
     const hits: RuleHit[] = [];

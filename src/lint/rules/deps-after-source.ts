@@ -1,44 +1,127 @@
 import { dependencyInstall, isManifestPath } from '../packages.js';
-import type { Step } from '../model.js';
+import type { Stage, Step } from '../model.js';
 import { commandsOf } from '../rule-helpers.js';
+import { subcommand, type ShellCommand } from '../shell.js';
 import type { LintRule, RuleHit } from '../types.js';
+
+// Folders and files a dependency install commonly needs, or that are configuration rather than source: copying
+// them before the install is not the mistake this rule is about.
+const NEUTRAL_DIRS = new Set([
+  'patches', '.yarn', 'prisma', '.husky', 'requirements', 'vendor', 'scripts', 'bin', 'docker', '.docker', 'deploy', 'deployment', 'conf',
+  'config', 'configs', 'etc', 'certs', 'ssl', 'nginx', 'supervisor', 'rootfs', 'root', 'files', 'licenses', '.git', '.github', 'hooks',
+  'migrations', 'locale', 'public', 'static', 'assets', 'docs', 'build', 'dist', 'out', 'target', 'node_modules', 'tools', '.mvn', 'gradle', '.cargo'
+]);
+const SOURCE_EXT = /\.(py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|java|kt|kts|scala|clj|groovy|rb|php|rs|c|cc|cpp|h|hpp|cs|fs|vb|ex|exs|erl|swift|dart|lua|pl|hs|ml|zig)$/i;
+
+// Scripts copied into a bin folder are tools, not application source.
+const BIN_DEST = /^\/(usr\/(local\/)?)?s?bin(\/|$)|^\/docker-entrypoint|^\/entrypoint/;
+
+/** True when a COPY source is application source (a folder of code, or code files), not a manifest or config. */
+export function isSourcePath(src: string, dest?: string): boolean {
+  if (src.includes('://') || src.startsWith('$')) return false;
+  if (dest && BIN_DEST.test(dest)) return false;
+  if (isManifestPath(src)) return false;
+  const clean = src.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (clean === '' || clean === '.' || clean === '*' || clean === './*') return true;
+  const first = clean.split('/')[0];
+  const base = clean.slice(clean.lastIndexOf('/') + 1);
+  // A glob of code files is source; one named file (`app.py`, `version.rb`, `rollup.config.mjs`) is usually a
+  // file the install needs, or one that rarely changes.
+  if (SOURCE_EXT.test(base)) return base.includes('*');
+  if (NEUTRAL_DIRS.has(first.toLowerCase()) || NEUTRAL_DIRS.has(base.toLowerCase())) return false;
+  if (/^(makefile|[^/]*\.mk|dockerfile|license|readme|notice|changelog)/i.test(base)) return false;
+  // A name without an extension (`src`, `app`, `cmd/server`) is a folder of code.
+  return !base.includes('.') && !base.includes('*');
+}
+
+const WORKSPACE_FILE = /^(pnpm-workspace\.yaml|lerna\.json|nx\.json|turbo\.json|rush\.json|go\.work)$/;
+
+// `make deps`, `make install-deps`, `make vendor`: targets that only fetch dependencies.
+const MAKE_DEPS_TARGET = /^(deps?|dependencies|install[-_]?deps|deps[-_]?install|install[-_]dependencies|vendor|setup|bootstrap|requirements|install[-_]requirements|mod|download|modules)$/;
+
+function makeDeps(cmd: ShellCommand): boolean {
+  if (cmd.name !== 'make' && cmd.name !== 'gmake') return false;
+  return cmd.args.slice(1).some((a, k, rest) => !a.startsWith('-') && !a.includes('=') && !['-C', '-f'].includes(rest[k - 1] ?? '') && MAKE_DEPS_TARGET.test(a));
+}
+
+interface DepsCommand {
+  manager: string;
+  buildsSource: boolean;
+}
+
+function depsCommands(step: Step): DepsCommand[] {
+  const out: DepsCommand[] = [];
+  for (const cmd of commandsOf(step)) {
+    const install = dependencyInstall(cmd);
+    if (install?.fromManifest) out.push({ manager: install.manager, buildsSource: install.buildsSource ?? false });
+    else if (makeDeps(cmd)) out.push({ manager: `make ${subcommand(cmd) ?? ''}`.trim(), buildsSource: false });
+  }
+  return out;
+}
 
 export const depsAfterSource: LintRule = {
   meta: {
     id: 'deps-after-source',
     category: 'lint',
     defaultSeverity: 'warning',
-    shortDescription: 'The whole source tree is copied before dependencies are installed',
+    shortDescription: 'Source is copied before dependencies are installed',
     fullDescription:
-      'After `COPY . .` any change to any file invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change.',
+      'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer, and installs run through `make deps`.',
     help:
-      'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```',
-    tags: ['cache', 'build-time']
+      'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```\n```dockerfile\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n```\n```dockerfile\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B -o package\n```',
+    tags: ['cache', 'build-time'],
+    examples: {
+      bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',
+      good: 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n'
+    },
+    hadolint: []
   },
   check({ model }) {
     const hits: RuleHit[] = [];
+    // Managers with a dependency layer before any source copy, per stage (a stage built FROM it inherits them).
+    const layeredAtEnd = new Map<Stage, Set<string>>();
     for (const stage of model.stages) {
-      let manifestCopied = false;
-      let wholeCopy: Step | undefined;
+      let sourceCopy: Step | undefined;
+      const layered = new Set<string>(stage.parent ? layeredAtEnd.get(stage.parent) : []);
+      layeredAtEnd.set(stage, layered);
+      // `COPY --from=deps /go/pkg/mod …`: dependencies prepared in another stage, so a build need not fetch them.
+      let preparedElsewhere = false;
+      // After a workspace manifest (pnpm-workspace.yaml, lerna.json…), folders copied before the install are
+      // workspace packages the install needs.
+      let workspace = false;
       for (const step of stage.steps) {
-        if (step.copy && !step.copy.from && !step.copy.heredoc) {
-          if (step.copy.wholeContext) {
-            if (!manifestCopied && !wholeCopy) wholeCopy = step;
-          } else if (step.copy.sources.some(isManifestPath)) manifestCopied = true;
+        if (step.copy) {
+          if (step.copy.from && !sourceCopy) preparedElsewhere = true;
+          if (step.copy.sources.some((src) => WORKSPACE_FILE.test(src.slice(src.lastIndexOf('/') + 1)))) workspace = true;
+          const source = !workspace && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest));
+          if (!sourceCopy && (source || (workspace && step.copy.wholeContext))) sourceCopy = step;
           continue;
         }
-        if (!wholeCopy) continue;
-        const install = commandsOf(step)
-          .map(dependencyInstall)
-          .find((d) => d?.fromManifest);
-        if (install) {
-          hits.push({
-            step: wholeCopy,
-            message: `${wholeCopy.keyword} of the whole context at line ${wholeCopy.line} comes before the ${install.manager} dependency install at line ${step.line}, so any source change reinstalls every dependency; copy the manifest and lock files first, install, then copy the rest.`,
-            details: { installLine: step.line, manager: install.manager, stage: stage.label }
-          });
-          break;
+        if (depsCommands(step).length > 0 && !sourceCopy) workspace = false;
+        const deps = depsCommands(step);
+        if (!sourceCopy) {
+          for (const d of deps) layered.add(d.manager);
+          continue;
         }
+        const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && preparedElsewhere));
+        if (!late) continue;
+        const what = late.buildsSource
+          ? `the ${late.manager} build at line ${step.line}, which downloads every dependency itself because no earlier layer did`
+          : `the ${late.manager} dependency install at line ${step.line}`;
+        const fix = late.buildsSource
+          ? late.manager === 'go'
+            ? 'copy go.mod and go.sum first and run `go mod download` in its own RUN, then copy the source'
+            : late.manager === 'maven'
+              ? 'copy pom.xml first and run `mvn dependency:go-offline` in its own RUN, then copy the source'
+              : 'copy the build files first and fetch dependencies in their own RUN, then copy the source'
+          : 'copy the manifest and lock files first, install, then copy the rest';
+        const whole = sourceCopy.copy?.wholeContext;
+        hits.push({
+          step: sourceCopy,
+          message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}, so any source change reinstalls every dependency; ${fix}.`,
+          details: { installLine: step.line, manager: late.manager, stage: stage.label }
+        });
+        break;
       }
     }
     return hits;

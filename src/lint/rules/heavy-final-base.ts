@@ -12,8 +12,10 @@ export const heavyFinalBase: LintRule = {
     shortDescription: 'The shipped image is built on a full distro image that has a slim variant',
     fullDescription:
       'Full images such as `node:20` or `python:3.12` carry a complete Debian with compilers and documentation. Their `-slim`, `-alpine` or distroless variants run the same application in a fraction of the size.',
-    help: 'Switch the final stage to the slim variant, e.g. `FROM python:3.12-slim`, and install only the system packages the application needs at run time.',
-    tags: ['size']
+    help: 'Switch the final stage to the slim variant, e.g. `FROM python:3.12-slim`, and install only the system packages the application needs at run time. Only images with a drop-in lighter variant are flagged (src/lint/data/official-images.ts): `php:*-apache`, for one, has no alpine variant.',
+    tags: ['size'],
+    examples: { bad: 'FROM python:3.12\nCOPY app.py /\nCMD ["python", "/app.py"]\n', good: 'FROM python:3.12-slim\nCOPY app.py /\nCMD ["python", "/app.py"]\n' },
+    hadolint: []
   },
   check({ model }) {
     if (!model.finalStage) return [];
@@ -25,7 +27,7 @@ export const heavyFinalBase: LintRule = {
       {
         step: root.fromStep,
         range: hitRange((root.fromStep.instruction as From).getImageRange()),
-        message: `The image ships on ${root.baseImage.raw}, a full distribution image; ${variant} would be much smaller.`,
+        message: `The image ships on ${root.baseImage.raw}, a full image with compilers and documentation; the drop-in ${variant} is usually a fraction of the size (check that the application's system packages are there).`,
         details: { image: root.baseImage.raw }
       }
     ];

@@ -22,7 +22,12 @@ export const missingSyntaxDirective: LintRule = {
     fullDescription:
       'Cache and secret mounts, heredocs, `COPY --link`/`--parents`/`--exclude` need a recent Dockerfile frontend. Without a `# syntax=` line the builder uses whatever frontend it bundles, which may be too old (or the legacy builder, which rejects them).',
     help: 'Make the first line of the Dockerfile `# syntax=docker/dockerfile:1`.',
-    tags: ['reproducibility']
+    tags: ['reproducibility'],
+    examples: {
+      bad: 'FROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci\n',
+      good: '# syntax=docker/dockerfile:1\nFROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci\n'
+    },
+    hadolint: []
   },
   check({ model }) {
     if (model.hasSyntaxDirective) return [];

@@ -11,7 +11,9 @@ export const unpinnedBaseImage: LintRule = {
     fullDescription:
       'An image without a tag means `latest`, which moves: two builds of the same commit can get different bases, and a new major version can break the build or the application without any change in the repository. Digests are pinned; `scratch` and stage names are not images.',
     help: 'Pin a version tag, ideally with a digest: `FROM node:20.11-slim@sha256:…`. Tools like Renovate or Dependabot keep pins current.',
-    tags: ['reproducibility']
+    tags: ['reproducibility'],
+    examples: { bad: 'FROM node\nFROM python:latest\n', good: 'FROM node:20.11-slim\nFROM python:3.12-slim@sha256:<digest>\n' },
+    hadolint: ['DL3006', 'DL3007']
   },
   check({ model }) {
     const hits: RuleHit[] = [];
@@ -23,7 +25,8 @@ export const unpinnedBaseImage: LintRule = {
         step: stage.fromStep,
         range: hitRange((stage.fromStep.instruction as From).getImageRange()),
         message: `FROM ${ref.raw} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
-        details: { image: ref.raw }
+        details: { image: ref.raw, reason: ref.tag ? 'latest' : 'no-tag' },
+        hadolint: ref.tag ? 'DL3007' : 'DL3006'
       });
     }
     return hits;
