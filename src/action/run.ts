@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { getOctokit } from '@actions/github';
 import { applyThresholdInput, loadConfig } from '../config/load.js';
 import { runAudit } from '../pipeline/audit.js';
 import { resolveBaseline, type AuditFn, type Baseline } from '../baseline/index.js';
@@ -22,13 +21,15 @@ import { describeError, isUserError, UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import type { ActionHost } from './host.js';
+import { createOctokit, describeApiError, type ApiOptions } from './api.js';
 import {
   digestComment,
-  httpStatus,
   publishCheckRun,
+  resolveTokenIdentity,
   syncTrackingIssue,
   upsertStickyComment,
   type CheckAnnotation,
+  type IdentitySource,
   type Octokit,
   type RepoRef
 } from './github.js';
@@ -80,8 +81,8 @@ export interface RunDeps {
   cwd: string;
   /** Defaults to runAudit. */
   audit?: AuditFn;
-  /** Defaults to @actions/github's getOctokit with baseUrl = GITHUB_API_URL. */
-  octokit?: (token: string, baseUrl: string) => Octokit;
+  /** Tuning of the API client (timeouts, backoff unit, write spacing); tests make the waits small. */
+  api?: Partial<Omit<ApiOptions, 'baseUrl' | 'log'>>;
 }
 
 export interface RunResult {
@@ -146,8 +147,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   if (pr?.head?.sha) head.source = { ...head.source, commit: pr.head.sha };
   else if (context.sha && !inputs.fromReport) head.source = { ...head.source, commit: context.sha };
 
-  const identity = imageIdentity(inputs, head);
-  const markerKey = inputs.commentTag ?? [context.workflow, context.job, identity.key].join('/');
+  const image = imageIdentity(inputs, head);
+  const markerKey = inputs.commentTag ?? [context.workflow, context.job, image.key].join('/');
   const marker = htmlCommentMarker(markerKey);
   const summaryUrl = context.repo && context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : undefined;
 
@@ -170,15 +171,16 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   writeOutputs(host, head, diff);
 
   // 2. Job summary (the full report; the place a fork PR's reader looks).
-  await host.appendSummary(renderSummary(head, diff, { title: identity.title }));
+  await host.appendSummary(renderSummary(head, diff, { title: image.title }));
 
   // 3. Annotations on the Dockerfile lines.
   for (const a of annotationsFor(head)) host.annotate(a.level, a.message, a.props);
 
   // 4. GitHub API: comment, check run, tracking issue. Failures here are warnings: the reports above stand.
   const api = lazyOctokit(deps, inputs);
+  const identity = lazyIdentity(api, runtime);
   const contentDigest = (r: Report, d: ReportDiff | undefined) =>
-    createHash('sha256').update(renderComment(r, d, { marker, title: identity.title })).digest('hex').slice(0, 16);
+    createHash('sha256').update(renderComment(r, d, { marker, title: image.title })).digest('hex').slice(0, 16);
 
   if (inputs.comment && prNumber !== undefined) {
     const fork = pr && pr.head?.repo?.full_name !== undefined && pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
@@ -189,8 +191,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     } else {
       await guarded(runtime, 'post the PR comment', async () => {
         const digest = contentDigest(head, diff);
-        const body = withDigest(renderComment(head, diff, { marker, title: identity.title, summaryUrl }), digest);
-        const result = await upsertStickyComment(api(), requireRepo(context), prNumber, { marker, body, digest });
+        const body = withDigest(renderComment(head, diff, { marker, title: image.title, summaryUrl }), digest);
+        const result = await upsertStickyComment(api(), requireRepo(context), prNumber, { marker, body, digest, identity });
         runtime.log.info(`PR comment ${result.action}: ${result.url}`);
         host.setOutput('comment-url', result.url);
       });
@@ -205,8 +207,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
         name: inputs.checkName!,
         headSha,
         conclusion: head.verdict!.passed ? 'success' : 'failure',
-        title: `${identity.title}: ${head.verdict!.summary}`.slice(0, 250),
-        summary: renderComment(head, diff, { marker: '', title: identity.title, summaryUrl }),
+        title: `${image.title}: ${head.verdict!.summary}`.slice(0, 250),
+        summary: renderComment(head, diff, { marker: '', title: image.title, summaryUrl }),
         annotations: checkAnnotations(head)
       });
       host.setOutput('check-run-url', result.url);
@@ -217,15 +219,16 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     if (prNumber !== undefined) runtime.log.info('audit-issue applies to scheduled and manual runs, not to pull requests; skipped.');
     else {
       await guarded(runtime, 'update the tracking issue', async () => {
-        const issueMarker = htmlCommentMarker(`issue:${inputs.commentTag ?? identity.key}`);
+        const issueMarker = htmlCommentMarker(`issue:${inputs.commentTag ?? image.key}`);
         const digest = contentDigest(head, undefined);
         const result = await syncTrackingIssue(api(), requireRepo(context), {
           marker: issueMarker,
           failing: !head.verdict!.passed,
-          title: `image-audit: ${identity.title} fails its thresholds`.slice(0, 250),
-          body: withDigest(renderComment(head, diff, { marker: issueMarker, title: identity.title, summaryUrl }), digest),
+          title: `image-audit: ${image.title} fails its thresholds`.slice(0, 250),
+          body: withDigest(renderComment(head, diff, { marker: issueMarker, title: image.title, summaryUrl }), digest),
           digest,
-          passedComment: `✅ ${identity.title} passes its thresholds again${summaryUrl ? ` ([run](${summaryUrl}))` : ''}. Closing.`
+          identity,
+          passedComment: `✅ ${image.title} passes its thresholds again${summaryUrl ? ` ([run](${summaryUrl}))` : ''}. Closing.`
         });
         if (result.action !== 'none') {
           runtime.log.info(`Tracking issue #${result.number} ${result.action}: ${result.url}`);
@@ -270,23 +273,40 @@ function lazyOctokit(deps: RunDeps, inputs: ActionInputs): () => Octokit {
   let client: Octokit | undefined;
   return () => {
     if (!inputs.githubToken) throw new UserError('Input github-token is empty.', 'Leave it at its default (${{ github.token }}) or pass a token with the permissions the feature needs.');
-    client ??= (deps.octokit ?? ((token, baseUrl) => getOctokit(token, { baseUrl })))(inputs.githubToken, deps.context.apiUrl);
+    client ??= createOctokit(inputs.githubToken, { ...deps.api, baseUrl: deps.context.apiUrl, log: deps.runtime.log });
     return client;
   };
+}
+
+/** Who the token acts as, asked at most once per run. */
+function lazyIdentity(api: () => Octokit, runtime: Runtime): IdentitySource {
+  let pending: ReturnType<IdentitySource> | undefined;
+  return () =>
+    (pending ??= resolveTokenIdentity(api()).then((id) => {
+      runtime.log.debug(`The token acts as ${id.login} (${id.via}); only its comments and issues are updated.`);
+      return id;
+    }));
 }
 
 async function guarded(runtime: Runtime, what: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
-    const status = httpStatus(e);
-    if (status === 403 || status === 404) {
-      runtime.log.warning(
-        `Could not ${what}: the token lacks permission (HTTP ${status}). On fork PRs the token is read-only; otherwise grant the permission the README lists for this use. The job summary has the full report.`
-      );
-    } else {
-      runtime.log.warning(`Could not ${what}: ${describeError(e).split('\n')[0]}`);
+    const failure = describeApiError(e);
+    if (!failure) {
+      // Not an answer from GitHub: a bug (describeError asks for a report) or a UserError (says what to do).
+      runtime.log.warning(`Could not ${what}: ${describeError(e)}`);
+      return;
     }
+    const why =
+      failure.status === 403
+        ? ' The token lacks permission: on fork PRs it is read-only; otherwise grant the permission the README lists for this use.'
+        : failure.status === 404
+          ? ' The token cannot see the repository, or the pull request or issue does not exist (check pr-number and the token\'s repository access).'
+          : failure.status === 401
+            ? ' The token is not valid (expired or revoked?).'
+            : '';
+    runtime.log.warning(`Could not ${what}: ${failure.message}.${why} The job summary has the full report.`);
   }
 }
 
