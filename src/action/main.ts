@@ -2,4 +2,5 @@
 import { actionRuntime, coreHost } from './host.js';
 import { contextFromEnv, run } from './run.js';
 
-await run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: process.cwd() });
+// The context is read inside run(), so a broken event payload is one clear error, not a crash.
+await run({ host: coreHost, runtime: actionRuntime(), context: () => contextFromEnv(process.env), cwd: process.cwd() });

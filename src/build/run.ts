@@ -8,7 +8,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import type { Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import { buildxArgs, type BuildInputs } from './inputs.js';
-import { describeBuildFailure, parseBuildFailure } from './failure.js';
+import { describeBuildFailure, parseBuildFailure, type BuildFailure } from './failure.js';
 import { logSafeArgs, secretBuildArgValues } from '../secrets/build-args.js';
 
 export interface BuildResult {
@@ -17,6 +17,14 @@ export interface BuildResult {
   metadata: Record<string, unknown>;
   /** Seconds the build took. */
   seconds: number;
+}
+
+/** The build ran and failed: the message is for people, `failure` (step, line, error) for the PR comment. */
+export class BuildFailedError extends UserError {
+  constructor(readonly failure: BuildFailure, readonly dockerfile: string) {
+    super(describeBuildFailure(failure, dockerfile));
+    this.name = 'BuildFailedError';
+  }
 }
 
 /** Checks the context and Dockerfile exist before anything is started. */
@@ -78,7 +86,7 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     });
     if (result.exitCode !== 0) {
       const failure = parseBuildFailure(redact(log), await dockerfileInstructions(path.resolve(cwd, inputs.file)));
-      throw new UserError(describeBuildFailure(failure, inputs.file));
+      throw new BuildFailedError(failure, inputs.file);
     }
     const imageId = (await readFile(files.iidFile, 'utf8')).trim();
     let metadata: Record<string, unknown> = {};
