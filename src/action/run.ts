@@ -19,7 +19,8 @@ import { checkOutputPath, fsReason, writeFileIn } from '../util/fs.js';
 import { renderSarif } from '../render/sarif.js';
 import { parseReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
-import { describeError, isUserError, UserError } from '../util/errors.js';
+import { describeError, isCancelledError, isUserError, UserError } from '../util/errors.js';
+import { cancellationOf } from '../util/runtime.js';
 import type { Runtime } from '../util/runtime.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import type { ActionHost } from './host.js';
@@ -120,6 +121,8 @@ export async function run(deps: RunDeps): Promise<RunResult> {
   try {
     return await runUnsafe(deps);
   } catch (e) {
+    // Cancelled: the signal handler reports it (after the cleanups) and sets the exit status.
+    if (deps.runtime.cancel?.cancelled || isCancelledError(e)) return { failed: true, message: 'cancelled' };
     const message = describeError(e);
     if (!isUserError(e) && e instanceof Error && e.stack) deps.runtime.log.debug(e.stack);
     deps.host.setFailed(message);
@@ -134,6 +137,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const context = typeof deps.context === 'function' ? deps.context() : deps.context;
   const host = tolerantHost(deps.host, runtime);
   const audit = deps.audit ?? (runAudit as AuditFn);
+  const cancel = cancellationOf(runtime);
   const inputs = readInputs((name) => host.getInput(name));
   if (inputs.githubToken) runtime.maskSecret(inputs.githubToken);
   // Output paths are checked before minutes of building, not after.
@@ -154,6 +158,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   /** Upserts the sticky PR comment (when enabled and possible); failures are warnings. */
   const postComment = async (marker: string, render: () => string, digestSource: string) => {
     if (!inputs.comment || prNumber === undefined) return;
+    cancel.throwIfCancelled();
     const fork = pr && pr.head?.repo?.full_name !== undefined && pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
     if (fork && context.eventName === 'pull_request') {
       runtime.log.warning(
@@ -178,7 +183,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
       : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
   } catch (e) {
     // A failed build must not leave an earlier run's "Passed" standing on the PR (or a green check run).
-    if (!inputs.fromReport && isUserError(e)) {
+    if (!inputs.fromReport && isUserError(e) && !cancel.cancelled) {
       const image = imageIdentity(inputs, undefined);
       const marker = htmlCommentMarker(markerOf(image));
       const text = failureMarkdown(e, image.title, summaryUrl);
@@ -202,6 +207,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     throw e;
   }
 
+  cancel.throwIfCancelled();
   let baseline: Baseline | undefined;
   baseline = await resolveBaseline(
     {
@@ -230,6 +236,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const markerKey = markerOf(image);
   const marker = htmlCommentMarker(markerKey);
 
+  // Nothing is written or posted once the run is cancelled (a half-done report must not look like a result).
+  cancel.throwIfCancelled();
   // 1. Files and outputs. A file that cannot be written is a warning: the comment and check run still go out.
   const stem = `image-audit-${createHash('sha256').update(markerKey).digest('hex').slice(0, 12)}`;
   const reportPath = path.resolve(cwd, inputs.reportFile ?? path.join(context.tempDir, `${stem}.json`));
@@ -250,6 +258,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   // 3. Annotations on the Dockerfile lines.
   for (const a of annotationsFor(head)) host.annotate(a.level, a.message, a.props);
 
+  cancel.throwIfCancelled();
   // 4. GitHub API: comment, check run, tracking issue. Failures here are warnings: the reports above stand.
   // The digest covers the content and the commit, not run links: a re-run of the same commit changes nothing.
   const contentOf = (r: Report, d: ReportDiff | undefined) => renderComment(r, d, { marker, title: image.title });
@@ -299,6 +308,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     }
   }
 
+  cancel.throwIfCancelled();
   // 5. Only now, with everything written, fail the step if a threshold failed.
   const verdict = head.verdict!;
   if (!verdict.passed) host.setFailed(`image-audit ${verdict.summary}`);
@@ -352,7 +362,7 @@ function lazyOctokit(deps: RunDeps, inputs: ActionInputs, context: ActionContext
   let client: Octokit | undefined;
   return () => {
     if (!inputs.githubToken) throw new UserError('Input github-token is empty.', 'Leave it at its default (${{ github.token }}) or pass a token with the permissions the feature needs.');
-    client ??= createOctokit(inputs.githubToken, { ...deps.api, baseUrl: context.apiUrl, log: deps.runtime.log });
+    client ??= createOctokit(inputs.githubToken, { signal: deps.runtime.cancel?.signal, ...deps.api, baseUrl: context.apiUrl, log: deps.runtime.log });
     return client;
   };
 }
