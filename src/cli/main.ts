@@ -6,7 +6,7 @@ import { runCli } from './run.js';
 // Ctrl-C or a kill: the build is stopped and secret files removed before exiting 130/143 with "cancelled".
 const cancel = new Cancellation();
 installSignalHandlers(cancel, {
-  report: (message) => process.stderr.write(`image-audit: ${message}\n`),
+  report: (message) => process.stderr.write(`${message}\n`),
   note: (message) => process.stderr.write(`image-audit: ${message}\n`),
   exit: (code) => process.exit(code)
 });

@@ -19,6 +19,8 @@ export interface CancelResult {
 export class Cancellation {
   private readonly controller = new AbortController();
   private readonly stack: Cleanup[] = [];
+  /** Cleanups started (by a step's own `finally`, or by cancel) and not finished yet. */
+  private readonly inflight = new Map<Promise<void>, string>();
   private readonly phases: string[] = [];
   private cancelling?: Promise<CancelResult>;
   /** What caused the cancellation, e.g. `SIGTERM`. */
@@ -45,12 +47,15 @@ export class Cancellation {
     let promise: Promise<void> | undefined;
     const entry: Cleanup = {
       label,
-      run: () =>
-        (promise ??= (async () => {
-          const i = this.stack.indexOf(entry);
-          if (i >= 0) this.stack.splice(i, 1);
-          await fn();
-        })())
+      run: () => {
+        if (promise) return promise;
+        const i = this.stack.indexOf(entry);
+        if (i >= 0) this.stack.splice(i, 1);
+        const p: Promise<void> = (async () => fn())().finally(() => this.inflight.delete(p));
+        this.inflight.set(p, label);
+        promise = p;
+        return p;
+      }
     };
     this.stack.push(entry);
     return entry.run;
@@ -78,18 +83,23 @@ export class Cancellation {
     this.cancelling = (async () => {
       const result: CancelResult = { done: [], failed: [] };
       const deadline = Date.now() + deadlineMs;
+      const settle = async (p: Promise<void>, label: string) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))));
+        const outcome = await Promise.race([p.then(() => 'ok' as const, () => 'error' as const), timeout]);
+        clearTimeout(timer);
+        (outcome === 'ok' ? result.done : result.failed).push(label);
+      };
+      // Wait for the ones already running (a step unwinding on its own after its command was killed)…
+      const started = [...this.inflight];
+      // …and run the rest, newest first (run() takes each off the stack).
       while (this.stack.length) {
         const entry = this.stack[this.stack.length - 1];
-        const left = deadline - Date.now();
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, left))));
-        const outcome = await Promise.race([entry.run().then(() => 'ok' as const, () => 'error' as const), timeout]);
-        clearTimeout(timer);
-        // run() took it off the stack; a timed-out one is dropped so the loop ends.
-        const i = this.stack.indexOf(entry);
-        if (i >= 0) this.stack.splice(i, 1);
-        (outcome === 'ok' ? result.done : result.failed).push(entry.label);
+        await settle(entry.run(), entry.label);
       }
+      for (const [p, label] of started) await settle(p, label);
+      // Ones a step started while we were busy.
+      for (const [p, label] of [...this.inflight]) if (!started.some(([q]) => q === p)) await settle(p, label);
       return result;
     })();
     return this.cancelling;
