@@ -1,4 +1,4 @@
-// Host services of the action, on @actions/core and @actions/exec. `run()` takes them injected, so tests can
+// Host services of the action, on @actions/core (commands run on the Node runner, which can cancel). `run()` takes them injected, so tests can
 // run it in-process (with real core writing to GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files) as well as bundled.
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';

@@ -4,6 +4,9 @@
 // on the normal path when their step ends, or on a signal, newest first, before the process exits.
 import { CancelledError } from './errors.js';
 
+/** Runs the cleanup (once); `dismiss()` drops it without running (nothing left to clean). */
+export type Deferred = (() => Promise<void>) & { dismiss(): void };
+
 interface Cleanup {
   label: string;
   run: () => Promise<void>;
@@ -43,7 +46,7 @@ export class Cancellation {
    * Registers a cleanup and returns the function that runs it (once: whoever calls first — the step's own
    * `finally` or the signal handler — runs it, the other gets the same promise).
    */
-  defer(label: string, fn: () => Promise<void> | void): () => Promise<void> {
+  defer(label: string, fn: () => Promise<void> | void): Deferred {
     let promise: Promise<void> | undefined;
     const entry: Cleanup = {
       label,
@@ -58,7 +61,12 @@ export class Cancellation {
       }
     };
     this.stack.push(entry);
-    return entry.run;
+    return Object.assign(() => entry.run(), {
+      dismiss: () => {
+        const i = this.stack.indexOf(entry);
+        if (i >= 0) this.stack.splice(i, 1);
+      }
+    });
   }
 
   /** Names what the run is doing, for the cancellation message; returns the function that ends the phase. */
@@ -83,7 +91,10 @@ export class Cancellation {
     this.cancelling = (async () => {
       const result: CancelResult = { done: [], failed: [] };
       const deadline = Date.now() + deadlineMs;
+      const settled = new Set<Promise<void>>();
       const settle = async (p: Promise<void>, label: string) => {
+        if (settled.has(p)) return;
+        settled.add(p);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))));
         const outcome = await Promise.race([p.then(() => 'ok' as const, () => 'error' as const), timeout]);
@@ -99,7 +110,7 @@ export class Cancellation {
       }
       for (const [p, label] of started) await settle(p, label);
       // Ones a step started while we were busy.
-      for (const [p, label] of [...this.inflight]) if (!started.some(([q]) => q === p)) await settle(p, label);
+      for (const [p, label] of [...this.inflight]) await settle(p, label);
       return result;
     })();
     return this.cancelling;

@@ -59,7 +59,7 @@ export const nodeCommandRunner: CommandRunner = {
         options.onStderr?.(c);
       });
       child.on('error', (e) => {
-        void stop?.();
+        stop?.dismiss();
         reject(e);
       });
       child.on('close', (code) => {
@@ -68,8 +68,8 @@ export const nodeCommandRunner: CommandRunner = {
           reject(new CancelledError(cancel.reason ?? 'cancelled'));
           return;
         }
-        // Ended on its own: nothing left to stop (the group is swept in case it left children behind).
-        void stop?.();
+        // Ended on its own: nothing left to stop.
+        stop?.dismiss();
         resolve({ exitCode: code ?? 1, stdout, stderr });
       });
     });
