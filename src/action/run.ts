@@ -1,6 +1,6 @@
 // The action's behaviour: inputs → audit (head, then baseline) → compare → gate → every report written
 // (JSON, SARIF, outputs, job summary, annotations, PR comment, check run, tracking issue) → only then fail.
-// Host services are injected (ActionHost, Runtime, Octokit factory) so tests run this in-process too.
+// Host services are injected (ActionHost, Runtime with its cancellation, API tuning) so tests run this in-process too.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
