@@ -1,6 +1,7 @@
 // The REST helpers against the loopback fake, with the real Octokit (and the real retry and throttling
 // plugins) over HTTP. Backoff is scaled down to milliseconds; everything else is as in production.
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import net from 'node:net';
 import { createOctokit, describeApiError, type ApiOptions } from '../../src/action/api.js';
 import {
   digestComment,
@@ -161,6 +162,16 @@ describe('retries, rate limits and timeouts (real plugins, millisecond backoff)'
     const error = await sticky(slow, '<!-- m -->\nbody').catch((e: unknown) => e);
     expect(describeApiError(error)).toMatchObject({ kind: 'timeout', message: 'GitHub did not answer POST /repos/o/r/issues/7/comments (no answer within 200 ms, retries included)' });
     expect(gh.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
+  });
+
+  test('no server at the API URL: says GitHub could not be reached, for which request', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
+    const closed = createOctokit('test-token', { baseUrl: `http://127.0.0.1:${port}`, log, ...FAST, retries: 1 });
+    const error = await closed.rest.issues.createComment({ ...repo, issue_number: 7, body: 'x' }).catch((e: unknown) => e);
+    expect(describeApiError(error)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^GitHub could not be reached for POST \/repos\/o\/r\/issues\/7\/comments: .*ECONNREFUSED/) });
   });
 
   test('the total API time is bounded: once used up, nothing more is sent or retried', async () => {

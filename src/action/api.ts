@@ -160,5 +160,17 @@ export function describeApiError(e: unknown): ApiFailure | undefined {
     return { kind: 'http', status, message: `GitHub answered ${status} ${REASONS[status] ?? ''}`.trim() + ` on ${line}${said}` };
   }
   if (e.cause instanceof ApiTimeoutError) return { kind: 'timeout', message: `GitHub did not answer ${line} (${e.cause.message}, retries included)` };
-  return { kind: 'network', message: `GitHub could not be reached for ${line}: ${e.message}` };
+  return { kind: 'network', message: `GitHub could not be reached for ${line}: ${rootCause(e)}` };
+}
+
+/** `fetch failed` says nothing: the innermost cause (`connect ECONNREFUSED 127.0.0.1:443`, `getaddrinfo ENOTFOUND`) does. */
+function rootCause(e: RequestErrorLike): string {
+  let message = e.message;
+  let current: unknown = e.cause;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const m = (current as { message?: unknown }).message;
+    if (typeof m === 'string' && m) message = m;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
 }
