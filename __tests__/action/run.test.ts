@@ -21,12 +21,11 @@ beforeAll(async () => {
 afterAll(() => gh.stop());
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ia-run-'));
-  gh.comments.length = 0;
-  gh.issues.length = 0;
-  gh.checkRuns.length = 0;
-  gh.requests.length = 0;
-  gh.forbid = () => false;
+  gh.reset();
 });
+
+/** The real retry/throttling plugins, with waits in milliseconds instead of seconds. */
+const FAST_API = { backoffUnitMs: 1, writeSpacingMs: 0 };
 
 function saveReport(name: string, report: Report): string {
   const file = path.join(dir, name);
@@ -44,7 +43,7 @@ async function runStep(opts: { inputs: Record<string, string>; event?: { name: s
     : undefined;
   const step = stepEnv({ apiUrl: gh.url, eventName, eventPath, inputs: opts.inputs, job: opts.job, dir });
   const { result, stdout } = await withEnv(step.env, () =>
-    captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir }))
+    captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir, api: FAST_API }))
   );
   return { result, stdout, outputs: step.outputs(), summary: step.summary() };
 }
@@ -101,10 +100,50 @@ describe('sticky PR comment', () => {
     gh.forbid = (method) => method !== 'GET';
     const { result, stdout, summary } = await runStep({ inputs: { 'from-report': saveReport('h.json', small()) } });
     expect(result.failed).toBe(false);
-    expect(stdout).toMatch(/::warning::Could not post the PR comment: the token lacks permission \(HTTP 403\)/);
+    expect(stdout).toContain(
+      '::warning::Could not post the PR comment: GitHub answered 403 Forbidden on POST /repos/octo/app/issues/7/comments: Resource not accessible by integration. The token lacks permission'
+    );
+    expect(stdout).not.toContain('report it at');
     expect(stdout).not.toContain('::error::');
     expect(summary).toContain('| Size | 3.0 MiB |');
     expect(gh.requests.filter((r) => r.status === 403)).toHaveLength(1);
+  });
+
+  test('a marker-spoofing user comment, even with our digest line, stays untouched; ours is created, then updated', async () => {
+    await runStep({ inputs: { 'from-report': saveReport('h.json', small()) } });
+    const [marker, digest] = gh.commentsOn(7)[0].body.split('\n');
+    expect(digest).toMatch(/^<!-- image-audit-digest:[0-9a-f]+ -->$/);
+    gh.reset();
+    const spoofBody = `${marker}\n${digest}\n**✅ Passed** — nothing to see here, merge away`;
+    const spoof = gh.addComment(7, spoofBody, 'mallory', 'User');
+
+    const second = await runStep({ inputs: { 'from-report': saveReport('h2.json', small()) } });
+    const ours = gh.commentsOn(7).filter((c) => c.id !== spoof.id);
+    expect(ours).toHaveLength(1);
+    expect(ours[0].user.login).toBe('github-actions[bot]');
+    expect(second.outputs['comment-url']).toBe(ours[0].html_url);
+    await runStep({ inputs: { 'from-report': saveReport('h3.json', bigger()) } });
+    expect(gh.comments.find((c) => c.id === ours[0].id)!.body).toContain('23.0 MiB');
+    expect(gh.comments.find((c) => c.id === spoof.id)!.body).toBe(spoofBody);
+    expect(gh.requests.filter((r) => r.method === 'PATCH').every((r) => r.path.endsWith(`/comments/${ours[0].id}`))).toBe(true);
+  });
+
+  test('GitHub answers 502 twice, then 200: the comment is posted', async () => {
+    gh.fault = (method, p, attempt) => (method === 'POST' && p.endsWith('/issues/7/comments') && attempt <= 2 ? { status: 502 } : undefined);
+    const { result, stdout, outputs } = await runStep({ inputs: { 'from-report': saveReport('h.json', small()) } });
+    expect(result.failed).toBe(false);
+    expect(gh.commentsOn(7)).toHaveLength(1);
+    expect(outputs['comment-url']).toBe(gh.commentsOn(7)[0].html_url);
+    expect(gh.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([502, 502, 201]);
+    expect(stdout).not.toContain('::warning::Could not post');
+  });
+
+  test('GitHub down: one warning naming the status and request, the step still passes', async () => {
+    gh.fault = (method) => (method === 'POST' ? { status: 503, body: { message: 'Service Unavailable' } } : undefined);
+    const { result, stdout } = await runStep({ inputs: { 'from-report': saveReport('h.json', small()) } });
+    expect(result.failed).toBe(false);
+    expect(stdout).toContain('::warning::Could not post the PR comment: GitHub answered 503 Service Unavailable on POST /repos/octo/app/issues/7/comments: Service Unavailable.');
+    expect(stdout).not.toContain('report it at');
   });
 
   test('a fork PR is detected: warning, no API write, success', async () => {

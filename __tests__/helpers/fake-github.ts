@@ -2,7 +2,9 @@
 // project allows. It speaks the endpoints the action uses — issue comments (list with Link-header pagination,
 // create, update), issues (list, create, update, comment) and check runs (create, update) — records every
 // request, enforces GitHub's limits (65,536-character bodies, 50 annotations per request) with 422s, and can
-// be told to answer 403 like a read-only token does.
+// be told to answer 403 like a read-only token does. Tokens act as identities (`tokens`): what is created is
+// authored by the token's identity, GET /user and the GraphQL `viewer` answer as GitHub does for user and
+// installation tokens. `fault` scripts failures: a status (502, 429 with Retry-After…) or a request that hangs.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,6 +26,7 @@ export interface FakeComment {
 
 export interface FakeIssue {
   number: number;
+  user?: { login: string; type: string };
   title: string;
   body: string;
   state: 'open' | 'closed';
@@ -43,7 +46,24 @@ export interface FakeCheckRun {
   html_url: string;
 }
 
+/** An identity behind a token. Installation tokens (GITHUB_TOKEN is one) cannot call GET /user. */
+export interface FakeIdentity {
+  login: string;
+  type: 'User' | 'Bot';
+  installation: boolean;
+}
+
+export const WORKFLOW_BOT: FakeIdentity = { login: 'github-actions[bot]', type: 'Bot', installation: true };
+
+/** A scripted answer: an HTTP status (with optional body and headers), or 'hang' (never answers). */
+export type FakeFault = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
+
 export class FakeGitHub {
+  /** Token → identity; any other token acts as the workflow's GITHUB_TOKEN. */
+  readonly tokens = new Map<string, FakeIdentity>();
+  /** Called for each request before routing; a fault it returns is answered instead. */
+  fault: (method: string, path: string, attempt: number) => FakeFault | undefined = () => undefined;
+  private attempts = new Map<string, number>();
   readonly requests: RecordedRequest[] = [];
   readonly comments: FakeComment[] = [];
   readonly issues: FakeIssue[] = [];
@@ -78,9 +98,26 @@ export class FakeGitHub {
     return this.comments.filter((c) => c.issue === issue);
   }
 
-  /** Requests that changed something (not GET). */
+  /** Requests that changed something (not GET, and not a GraphQL query). */
   writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET');
+    return this.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql');
+  }
+
+  /** Forgets comments, issues, check runs, requests and scripted behaviour. */
+  reset(): void {
+    this.comments.length = 0;
+    this.issues.length = 0;
+    this.checkRuns.length = 0;
+    this.requests.length = 0;
+    this.attempts.clear();
+    this.tokens.clear();
+    this.forbid = () => false;
+    this.fault = () => undefined;
+  }
+
+  private identityOf(authorization: string): FakeIdentity {
+    const token = authorization.replace(/^(token|Bearer) /, '');
+    return this.tokens.get(token) ?? WORKFLOW_BOT;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -104,9 +141,19 @@ export class FakeGitHub {
         res.end(data === undefined ? '' : JSON.stringify(data));
       };
       if (!/^(token|Bearer) \S+/.test(req.headers.authorization ?? '')) return send(401, { message: 'Requires authentication' });
+      const key = `${method} ${url.pathname}`;
+      const attempt = (this.attempts.get(key) ?? 0) + 1;
+      this.attempts.set(key, attempt);
+      const fault = this.fault(method, url.pathname, attempt);
+      if (fault === 'hang') {
+        record.status = -1; // never answered
+        return;
+      }
+      if (fault) return send(fault.status, fault.body ?? { message: http.STATUS_CODES[fault.status] ?? 'error' }, fault.headers);
       if (this.forbid(method, url.pathname)) return send(403, { message: 'Resource not accessible by integration' });
+      const who = this.identityOf(req.headers.authorization ?? '');
       try {
-        this.route(method, url, body, send);
+        this.route(method, url, body, send, who);
       } catch (e) {
         send(500, { message: String(e) });
       }
@@ -129,17 +176,28 @@ export class FakeGitHub {
     send(200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
   }
 
-  private route(method: string, url: URL, body: any, send: (s: number, d: unknown, h?: Record<string, string>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  private route(method: string, url: URL, body: any, send: (s: number, d: unknown, h?: Record<string, string>) => void, who: FakeIdentity): void { // eslint-disable-line @typescript-eslint/no-explicit-any
     const p = url.pathname;
     let m: RegExpExecArray | null;
     const tooLong = (s: unknown) => typeof s === 'string' && s.length > 65536;
+    const user = { login: who.login, type: who.type };
+
+    if (p === '/user' && method === 'GET') {
+      if (who.installation) return send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user' });
+      return send(200, { login: who.login, type: who.type, id: 1 });
+    }
+    if (p === '/graphql' && method === 'POST') {
+      if (!/viewer/.test(String(body?.query))) return send(200, { errors: [{ message: 'only viewer is faked' }] });
+      // GraphQL names a bot without the `[bot]` suffix REST puts on its comments.
+      return send(200, { data: { viewer: { login: who.login.replace(/\[bot\]$/, ''), __typename: who.type } } });
+    }
 
     if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
       const issue = Number(m[1]);
       if (method === 'GET') return this.page(this.commentsOn(issue), url, send);
       if (method === 'POST') {
         if (tooLong(body?.body)) return send(422, { message: 'Validation Failed', errors: [{ field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }] });
-        const c = this.addComment(issue, body.body, 'github-actions[bot]', 'Bot');
+        const c = this.addComment(issue, body.body, user.login, user.type);
         return send(201, c);
       }
     }
@@ -158,7 +216,7 @@ export class FakeGitHub {
       if (method === 'POST') {
         if (tooLong(body?.body)) return send(422, { message: 'Validation Failed' });
         const number = this.issues.length + 1 + 100;
-        const issue: FakeIssue = { number, title: body.title, body: body.body ?? '', state: 'open', labels: body.labels ?? [], html_url: `https://github.test/o/r/issues/${number}` };
+        const issue: FakeIssue = { number, user, title: body.title, body: body.body ?? '', state: 'open', labels: body.labels ?? [], html_url: `https://github.test/o/r/issues/${number}` };
         this.issues.push(issue);
         return send(201, issue);
       }

@@ -1,9 +1,10 @@
 // The GitHub REST side: the sticky PR comment, the tracking issue and the check run. One Octokit client, built
 // from GITHUB_API_URL by the caller. Everything is paginated and idempotent: rerunning a job never creates a
 // second comment or issue, and leaves them alone when nothing changed.
-import type { getOctokit } from '@actions/github';
+import type { Octokit } from './api.js';
+import { describeApiError } from './api.js';
 
-export type Octokit = ReturnType<typeof getOctokit>;
+export type { Octokit } from './api.js';
 export interface RepoRef {
   owner: string;
   repo: string;
@@ -12,24 +13,81 @@ export interface RepoRef {
 /** Hidden digest of the content (without run-specific links), so an unchanged report is not re-posted. */
 export const digestComment = (digest: string) => `<!-- image-audit-digest:${digest} -->`;
 
+/**
+ * True when `body` carries `digest` where we put it: alone on the line right after the marker. A digest line
+ * anywhere else (copied into a report field, quoted by someone) does not count.
+ */
+export function hasDigest(body: string, digest: string | undefined): boolean {
+  if (digest === undefined) return false;
+  return body.split('\n', 2)[1] === digestComment(digest);
+}
+
+/**
+ * Who the token acts as, in the `user.login` form REST shows on comments and issues: `github-actions[bot]` for
+ * the workflow's GITHUB_TOKEN, `<app>[bot]` for another app's installation token, the user's login for a
+ * personal or OAuth token.
+ */
+export interface TokenIdentity {
+  login: string;
+  /** How it was found, for the log. */
+  via: string;
+}
+
+export const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
+
+/**
+ * GET /user answers for user tokens. Installation tokens (GITHUB_TOKEN is one) get 403 "Resource not
+ * accessible by integration" there, so the GraphQL `viewer` names the app's bot instead. When neither
+ * answers, the token is taken to be the workflow's GITHUB_TOKEN (the input's default): the only effect of a
+ * wrong guess is a new comment, never an edit of someone else's.
+ */
+export async function resolveTokenIdentity(octokit: Octokit): Promise<TokenIdentity> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    if (data?.login) return { login: data.login, via: 'GET /user' };
+  } catch (e) {
+    const status = describeApiError(e)?.status;
+    if (status !== 401 && status !== 403) throw e;
+  }
+  try {
+    const data = await octokit.graphql<{ viewer?: { login?: string; __typename?: string } }>('query { viewer { login __typename } }');
+    const login = data?.viewer?.login;
+    if (login) {
+      // GraphQL names a bot without the `[bot]` suffix REST shows on its comments.
+      const rest = data.viewer?.__typename === 'Bot' && !login.endsWith('[bot]') ? `${login}[bot]` : login;
+      return { login: rest, via: 'GraphQL viewer' };
+    }
+  } catch (e) {
+    if (describeApiError(e) === undefined && !isGraphqlError(e)) throw e;
+  }
+  return { login: WORKFLOW_TOKEN_LOGIN, via: 'assumed: the workflow GITHUB_TOKEN' };
+}
+
+const isGraphqlError = (e: unknown) => e instanceof Error && (e.name === 'GraphqlResponseError' || 'errors' in e);
+
+/** The identity, looked up once and only when a candidate comment or issue needs checking. */
+export type IdentitySource = () => Promise<TokenIdentity>;
+
 export type UpsertResult = { action: 'created' | 'updated' | 'unchanged'; id: number; url: string };
 
 /**
  * Finds our comment by its marker (the body must START with it: a person quoting it in a reply does not
- * count) and updates it in place; creates it only when none exists.
+ * count) AND its author (the token's identity: a comment anyone else wrote is never edited, whatever it
+ * contains), updates it in place, and creates it only when we have none.
  */
 export async function upsertStickyComment(
   octokit: Octokit,
   repo: RepoRef,
   issueNumber: number,
-  opts: { marker: string; body: string; digest?: string }
+  opts: { marker: string; body: string; digest?: string; identity: IdentitySource }
 ): Promise<UpsertResult> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
-  const ours = comments.filter((c) => (c.body ?? '').startsWith(opts.marker));
-  // Prefer the bot's own comment if a person ever pasted a copy of the marker at the start of theirs.
-  const existing = ours.find((c) => c.user?.type === 'Bot') ?? ours[0];
+  const marked = comments.filter((c) => (c.body ?? '').startsWith(opts.marker));
+  // The identity costs a request or two: only asked for when there is a candidate.
+  const me = marked.length ? (await opts.identity()).login : undefined;
+  const existing = marked.find((c) => c.user?.login === me);
   if (existing) {
-    const sameContent = existing.body === opts.body || (opts.digest !== undefined && (existing.body ?? '').includes(digestComment(opts.digest)));
+    const sameContent = existing.body === opts.body || hasDigest(existing.body ?? '', opts.digest);
     if (sameContent) return { action: 'unchanged', id: existing.id, url: existing.html_url };
     const { data } = await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body: opts.body });
     return { action: 'updated', id: data.id, url: data.html_url };
@@ -49,10 +107,13 @@ export type TrackingResult =
 export async function syncTrackingIssue(
   octokit: Octokit,
   repo: RepoRef,
-  opts: { marker: string; failing: boolean; title: string; body: string; digest?: string; passedComment: string }
+  opts: { marker: string; failing: boolean; title: string; body: string; digest?: string; passedComment: string; identity: IdentitySource }
 ): Promise<TrackingResult> {
   const open = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repo, state: 'open', per_page: 100 });
-  const existing = open.find((i) => !i.pull_request && (i.body ?? '').startsWith(opts.marker));
+  const marked = open.filter((i) => !i.pull_request && (i.body ?? '').startsWith(opts.marker));
+  // Only an issue the token's identity opened is ours: one a person opened with a copy of the marker is left alone.
+  const me = marked.length ? (await opts.identity()).login : undefined;
+  const existing = marked.find((i) => i.user?.login === me);
   if (!opts.failing) {
     if (!existing) return { action: 'none' };
     await octokit.rest.issues.createComment({ ...repo, issue_number: existing.number, body: opts.passedComment });
@@ -60,7 +121,7 @@ export async function syncTrackingIssue(
     return { action: 'closed', number: existing.number, url: existing.html_url };
   }
   if (existing) {
-    const same = existing.body === opts.body || (opts.digest !== undefined && (existing.body ?? '').includes(digestComment(opts.digest)));
+    const same = existing.body === opts.body || hasDigest(existing.body ?? '', opts.digest);
     if (same && existing.title === opts.title) return { action: 'unchanged', number: existing.number, url: existing.html_url };
     await octokit.rest.issues.update({ ...repo, issue_number: existing.number, title: opts.title, body: opts.body });
     return { action: 'updated', number: existing.number, url: existing.html_url };
@@ -103,6 +164,5 @@ export async function publishCheckRun(
   return { id: data.id, url: data.html_url ?? '', requests: Math.max(1, batches.length) };
 }
 
-/** HTTP status of an Octokit RequestError, if it is one. */
-export const httpStatus = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined;
+/** HTTP status GitHub answered, when the error is an answer from GitHub. */
+export const httpStatus = (e: unknown): number | undefined => describeApiError(e)?.status;

@@ -1,8 +1,9 @@
-// Host services of the action, on @actions/core and @actions/exec. `run()` takes them injected, so tests can
+// Host services of the action, on @actions/core (commands run on the Node runner, which can cancel). `run()` takes them injected, so tests can
 // run it in-process (with real core writing to GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files) as well as bundled.
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import { appendFile } from 'node:fs/promises';
+import type { Cancellation } from '../util/cancel.js';
+import { nodeCommandRunner } from '../util/node-runtime.js';
 import type { CommandRunner, Logger, Runtime } from '../util/runtime.js';
 
 export interface AnnotationProps {
@@ -36,30 +37,26 @@ export const coreHost: ActionHost = {
   setFailed: (message) => core.setFailed(message)
 };
 
-/** Runs programs through @actions/exec with argument arrays (never a shell); output is collected, not thrown. */
+/**
+ * Runs programs with argument arrays (never a shell), on the Node runner: unlike @actions/exec it can kill a
+ * command's whole process group when the run is cancelled. Not silent: the command line and its output are
+ * echoed the way @actions/exec does.
+ */
 export const actionsCommandRunner: CommandRunner = {
-  async run(command, args, options = {}) {
-    let stdout = '';
-    let stderr = '';
-    const exitCode = await exec.exec(command, args, {
-      cwd: options.cwd,
-      env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
-      ignoreReturnCode: true,
-      silent: options.silent ?? false,
-      listeners: {
-        stdout: (b: Buffer) => {
-          const s = b.toString('utf8');
-          stdout += s;
-          options.onStdout?.(s);
-        },
-        stderr: (b: Buffer) => {
-          const s = b.toString('utf8');
-          stderr += s;
-          options.onStderr?.(s);
-        }
+  run(command, args, options = {}) {
+    if (options.silent ?? false) return nodeCommandRunner.run(command, args, options);
+    core.info(`[command]${command} ${args.join(' ')}`);
+    return nodeCommandRunner.run(command, args, {
+      ...options,
+      onStdout: (s) => {
+        process.stdout.write(s);
+        options.onStdout?.(s);
+      },
+      onStderr: (s) => {
+        process.stdout.write(s);
+        options.onStderr?.(s);
       }
     });
-    return { exitCode, stdout, stderr };
   }
 };
 
@@ -70,6 +67,6 @@ export const coreLogger: Logger = {
   group: (name, fn) => core.group(name, fn)
 };
 
-export function actionRuntime(): Runtime {
-  return { log: coreLogger, exec: actionsCommandRunner, maskSecret: (v) => core.setSecret(v) };
+export function actionRuntime(opts: { cancel?: Cancellation; tempRoot?: string } = {}): Runtime {
+  return { log: coreLogger, exec: actionsCommandRunner, maskSecret: (v) => core.setSecret(v), ...opts };
 }

@@ -3,7 +3,6 @@
 // names a base commit; `image` analyses a published image; `report` reads a saved JSON report; `none` skips.
 // A baseline that cannot be had is a warning, not a failure: the run goes on without a diff.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { BuildInputs } from '../build/inputs.js';
 import type { AuditConfig } from '../config/types.js';
@@ -11,7 +10,8 @@ import type { Report } from '../report/types.js';
 import { parseReport } from '../report/read.js';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../util/errors.js';
-import type { CommandRunner, Runtime } from '../util/runtime.js';
+import { cancellationOf, tempRootOf, type CommandRunner, type Runtime } from '../util/runtime.js';
+import type { Cancellation } from '../util/cancel.js';
 
 export type BaselineMode = 'auto' | 'build' | 'image' | 'report' | 'none';
 export const BASELINE_MODES: BaselineMode[] = ['auto', 'build', 'image', 'report', 'none'];
@@ -48,8 +48,9 @@ export interface Baseline {
   label: string;
 }
 
-async function git(exec: CommandRunner, cwd: string, args: string[]) {
-  return exec.run('git', args, { cwd, silent: true });
+/** git with an argument array; `cancel` makes it killable (not given for the cleanup commands themselves). */
+async function git(exec: CommandRunner, cwd: string, args: string[], cancel?: Cancellation) {
+  return exec.run('git', args, { cwd, silent: true, cancel });
 }
 
 /** Resolves the baseline, or undefined (with a warning saying why) when there is none. */
@@ -116,6 +117,7 @@ async function buildBaseCommit(
   audit: AuditFn
 ): Promise<Baseline | undefined> {
   const { exec, log } = runtime;
+  const cancel = cancellationOf(runtime);
   const sha = req.baseSha;
   if (!/^[0-9a-f]{7,64}$/i.test(sha)) {
     log.warning(`The base commit '${sha}' is not a commit id; going on without a diff.`);
@@ -131,17 +133,26 @@ async function buildBaseCommit(
   const have = async () => (await git(exec, repoRoot, ['cat-file', '-e', `${sha}^{commit}`])).exitCode === 0;
   if (!(await have())) {
     log.info(`Fetching base commit ${short} (shallow checkout)…`);
-    const fetched = await git(exec, repoRoot, ['fetch', '--no-tags', '--depth=1', 'origin', sha]);
+    const fetched = await git(exec, repoRoot, ['fetch', '--no-tags', '--depth=1', 'origin', sha], cancel);
     if (fetched.exitCode !== 0 || !(await have())) {
       log.warning(`The base commit ${short} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').pop() ?? 'git fetch failed'}); going on without a diff. Use fetch-depth: 0 in actions/checkout, or baseline: report.`);
       return undefined;
     }
   }
 
-  const parent = await mkdtemp(path.join(req.tempDir ?? os.tmpdir(), 'image-audit-base-'));
+  cancel.throwIfCancelled();
+  const endPhase = cancel.enter('the baseline build');
+  const parent = await mkdtemp(path.join(req.tempDir ?? tempRootOf(runtime), 'image-audit-base-'));
   const worktree = path.join(parent, 'src');
+  // Registered before `git worktree add`, so a signal at any point removes and prunes it.
+  const removeWorktree = cancel.defer('removed and pruned the baseline git worktree', async () => {
+    const removed = await git(exec, repoRoot, ['worktree', 'remove', '--force', worktree]);
+    if (removed.exitCode !== 0) await git(exec, repoRoot, ['worktree', 'prune']);
+    await rm(parent, { recursive: true, force: true });
+    await git(exec, repoRoot, ['worktree', 'prune']);
+  });
   try {
-    const added = await git(exec, repoRoot, ['worktree', 'add', '--detach', worktree, sha]);
+    const added = await git(exec, repoRoot, ['worktree', 'add', '--detach', worktree, sha], cancel);
     if (added.exitCode !== 0) {
       log.warning(`git worktree add for the base commit ${short} failed (${added.stderr.trim()}); going on without a diff.`);
       return undefined;
@@ -166,13 +177,12 @@ async function buildBaseCommit(
       report.source = { ...report.source, commit: sha, ...(req.baseRef ? { ref: req.baseRef } : {}) };
       return { report, label: req.baseRef ? `${req.baseRef}@${short}` : short };
     } catch (e) {
+      if (cancel.cancelled) throw e; // not a base that did not build: the run is stopping
       log.warning(`The base commit ${short} did not build (${describeError(e).split('\n')[0]}); going on without a diff.`);
       return undefined;
     }
   } finally {
-    const removed = await git(exec, repoRoot, ['worktree', 'remove', '--force', worktree]);
-    if (removed.exitCode !== 0) await git(exec, repoRoot, ['worktree', 'prune']);
-    await rm(parent, { recursive: true, force: true });
-    await git(exec, repoRoot, ['worktree', 'prune']);
+    await removeWorktree();
+    endPhase();
   }
 }

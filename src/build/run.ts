@@ -1,14 +1,14 @@
 // Runs `docker buildx build --load` for BuildInputs and returns the built image id. The only place that
-// writes build secrets to disk: private temp files, removed whatever happens.
+// writes build secrets to disk: private temp files (under RUNNER_TEMP in the action, which the runner wipes
+// even after a SIGKILL), removed whatever happens — on a signal too, through the run's cancellation.
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Runtime } from '../util/runtime.js';
+import { cancellationOf, tempRootOf, type Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import { buildxArgs, type BuildInputs } from './inputs.js';
-import { describeBuildFailure, parseBuildFailure } from './failure.js';
+import { describeBuildFailure, parseBuildFailure, type BuildFailure } from './failure.js';
 import { logSafeArgs, secretBuildArgValues } from '../secrets/build-args.js';
 
 export interface BuildResult {
@@ -17,6 +17,14 @@ export interface BuildResult {
   metadata: Record<string, unknown>;
   /** Seconds the build took. */
   seconds: number;
+}
+
+/** The build ran and failed: the message is for people, `failure` (step, line, error) for the PR comment. */
+export class BuildFailedError extends UserError {
+  constructor(readonly failure: BuildFailure, readonly dockerfile: string) {
+    super(describeBuildFailure(failure, dockerfile));
+    this.name = 'BuildFailedError';
+  }
 }
 
 /** Checks the context and Dockerfile exist before anything is started. */
@@ -39,7 +47,12 @@ export function checkBuildPaths(inputs: BuildInputs, cwd = process.cwd()): void 
 
 export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = process.cwd()): Promise<BuildResult> {
   checkBuildPaths(inputs, cwd);
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'image-audit-build-'));
+  const cancel = cancellationOf(runtime);
+  cancel.throwIfCancelled();
+  const endPhase = cancel.enter('the build');
+  // mkdtemp makes it 0700; the secret files in it are 0600.
+  const tmp = await mkdtemp(path.join(tempRootOf(runtime), 'image-audit-build-'));
+  const removeTmp = cancel.defer('removed the build secrets', () => rm(tmp, { recursive: true, force: true }));
   const started = Date.now();
   try {
     const secretFiles: Record<string, string> = {};
@@ -72,13 +85,13 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     };
     const result = await runtime.log.group(`docker buildx build ${inputs.file}`, async () => {
       runtime.log.info(`docker ${logSafeArgs(args).join(' ')}`);
-      const r = await runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep, silent: true });
+      const r = await runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep, silent: true, cancel });
       if (partial) runtime.log.info(redact(partial));
       return r;
     });
     if (result.exitCode !== 0) {
       const failure = parseBuildFailure(redact(log), await dockerfileInstructions(path.resolve(cwd, inputs.file)));
-      throw new UserError(describeBuildFailure(failure, inputs.file));
+      throw new BuildFailedError(failure, inputs.file);
     }
     const imageId = (await readFile(files.iidFile, 'utf8')).trim();
     let metadata: Record<string, unknown> = {};
@@ -89,7 +102,8 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     }
     return { imageId, metadata, seconds: (Date.now() - started) / 1000 };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await removeTmp();
+    endPhase();
   }
 }
 

@@ -42,6 +42,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await auditCommand(cmd, io);
     }
   } catch (e) {
+    // Cancelled: the signal handler reports it once the cleanups are done.
+    if (io.runtime.cancel?.cancelled) return 130;
     io.stderr(`image-audit: ${describeError(e)}\n`);
     if (!isUserError(e) && io.env.IMAGE_AUDIT_DEBUG) io.stderr(String((e as Error).stack) + '\n');
     return 2;

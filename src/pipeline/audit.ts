@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
 import type { Finding, Report } from '../report/types.js';
-import type { Runtime } from '../util/runtime.js';
+import { cancellationOf, type Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import type { BuildInputs } from '../build/inputs.js';
 import { checkBuildPaths, runBuild } from '../build/run.js';
@@ -68,9 +68,10 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
 
   const secretScan = createSecretScan({ config, runtime });
-  const analysis = await runtime.log.group(`Analyse ${ref}`, () =>
-    analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount })
-  );
+  const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
+  const analysis = await runtime.log
+    .group(`Analyse ${ref}`, () => analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount }))
+    .finally(endAnalysis);
   findings.push(...analysis.findings, ...secretScan.findings(analysis));
 
   // Attribute layers (and the findings on them) to Dockerfile lines.

@@ -1,15 +1,53 @@
 // Plain-Node implementation of Runtime, used by the CLI and by tests.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { CancelledError } from './errors.js';
 import type { CommandRunner, Logger, RunOptions, RunResult, Runtime } from './runtime.js';
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Signals the child's process group (it leads one: spawned detached); falls back to the child alone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** SIGTERM to the group (docker cancels the build), SIGKILL after `graceMs`; resolves once the child is gone. */
+export async function killProcessGroup(child: ChildProcess, graceMs = 2000): Promise<void> {
+  if (exited(child)) {
+    signalGroup(child, 'SIGKILL'); // grandchildren the leader left behind
+    return;
+  }
+  const closed = once(child, 'exit').then(() => undefined);
+  signalGroup(child, 'SIGTERM');
+  const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
+  if ((await Promise.race([closed, timer])) === 'late') signalGroup(child, 'SIGKILL');
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  signalGroup(child, 'SIGKILL');
+}
 
 export const nodeCommandRunner: CommandRunner = {
   run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const cancel = options.cancel;
+    if (cancel?.cancelled) return Promise.reject(new CancelledError(cancel.reason ?? 'cancelled'));
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
         cwd: options.cwd,
         env: options.env ? { ...process.env, ...options.env } : process.env,
-        stdio: ['ignore', 'pipe', 'pipe']
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so cancelling kills docker and the buildx plugin it started, not just docker.
+        detached: cancel !== undefined
       });
+      // On cancellation: kill the group; the signal handler waits for this before the process exits.
+      const stop = cancel?.defer(`stopped ${command} ${args.slice(0, 2).join(' ')}`, () => killProcessGroup(child));
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -20,8 +58,20 @@ export const nodeCommandRunner: CommandRunner = {
         stderr += c;
         options.onStderr?.(c);
       });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+      child.on('error', (e) => {
+        stop?.dismiss();
+        reject(e);
+      });
+      child.on('close', (code) => {
+        if (cancel?.cancelled) {
+          void stop?.();
+          reject(new CancelledError(cancel.reason ?? 'cancelled'));
+          return;
+        }
+        // Ended on its own: nothing left to stop.
+        stop?.dismiss();
+        resolve({ exitCode: code ?? 1, stdout, stderr });
+      });
     });
   }
 };

@@ -1,5 +1,7 @@
 // What the pure core needs from its host. The action implements these with @actions/*, the CLI with plain
 // Node; tests use the Node ones. Keeping them injected is what keeps @actions/* out of the core.
+import os from 'node:os';
+import { Cancellation } from './cancel.js';
 
 export interface Logger {
   info(message: string): void;
@@ -17,6 +19,11 @@ export interface RunOptions {
   onStderr?(chunk: string): void;
   /** Don't echo the command and its output to the log. */
   silent?: boolean;
+  /**
+   * The run's cancellation: when it fires, the command's whole process group is killed (docker → its buildx
+   * plugin) and run() rejects with a CancelledError; the signal handler waits for the kill before exiting.
+   */
+  cancel?: Cancellation;
 }
 
 export interface RunResult {
@@ -35,4 +42,18 @@ export interface Runtime {
   exec: CommandRunner;
   /** Registers a value that must never appear in logs (core.setSecret in the action). */
   maskSecret(value: string): void;
+  /** The run's cancellation registry (signal handlers are installed by the shells). */
+  cancel?: Cancellation;
+  /**
+   * Where private temp folders (secret files, the baseline worktree) are made: RUNNER_TEMP in the action, which
+   * the runner wipes after every job, even one killed with SIGKILL.
+   */
+  tempRoot?: string;
 }
+
+/** The runtime's cancellation, or a private one that is never cancelled (its cleanups still run once). */
+export const cancellationOf = (runtime: Runtime): Cancellation => runtime.cancel ?? new Cancellation();
+
+/** Folder for private temp dirs: the runtime's, else RUNNER_TEMP, else a tmpfs XDG_RUNTIME_DIR, else os.tmpdir(). */
+export const tempRootOf = (runtime: Runtime): string =>
+  runtime.tempRoot || process.env.RUNNER_TEMP || process.env.XDG_RUNTIME_DIR || os.tmpdir();
