@@ -28,6 +28,10 @@ export interface ActionInputs {
   auditIssue: boolean;
   sarifFile?: string;
   reportFile?: string;
+  /** With `image`: the platform(s) to read from an index (`platforms`/`platform` input; `all` = every one). */
+  imagePlatform?: string;
+  /** `insecure-registries`: registries reachable over plain HTTP or with an unverified certificate. */
+  insecureRegistries: string[];
 }
 
 export function parseBooleanInput(name: string, text: string, fallback: boolean): boolean {
@@ -44,6 +48,9 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
   for (const name of BUILD_INPUTS) raw[name] = getInput(name);
   const image = opt('image');
   const fromReport = opt('from-report');
+  // With an image nothing is built, so the platform input picks platforms of that image instead (`all` allowed).
+  const imagePlatform = image ? (opt('platforms') ?? opt('platform')) : undefined;
+  if (image) raw.platform = '';
   // With only `image`, nothing is built; a Dockerfile given next to it is still linted and used for attribution.
   const wantsBuild = !fromReport && (!image || !!opt('file') || !!opt('context'));
   const build = wantsBuild ? parseBuildInputs(raw) : undefined;
@@ -85,6 +92,8 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     checkName: opt('check-name'),
     auditIssue: parseBooleanInput('audit-issue', getInput('audit-issue'), false),
     sarifFile: opt('sarif-file'),
-    reportFile: opt('report-file')
+    reportFile: opt('report-file'),
+    imagePlatform,
+    insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
   };
 }

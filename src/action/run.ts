@@ -108,8 +108,10 @@ const SECRET_TITLE = 'Secret in image';
 
 async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const { host, runtime, context, cwd } = deps;
-  const audit = deps.audit ?? (runAudit as AuditFn);
+  const inner = deps.audit ?? (runAudit as AuditFn);
   const inputs = readInputs((name) => host.getInput(name));
+  // Head and baseline images alike: registry access and platform choice come from the inputs.
+  const audit: AuditFn = (o, rt) => (inner as unknown as typeof runAudit)({ platform: inputs.imagePlatform, insecureRegistries: inputs.insecureRegistries, ...o }, rt);
   if (inputs.githubToken) runtime.maskSecret(inputs.githubToken);
 
   const config = await loadConfig({ path: inputs.config, cwd });

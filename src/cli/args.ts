@@ -24,6 +24,8 @@ export interface AuditCommand {
   sarif?: string;
   config?: string;
   baselineReport?: string;
+  /** `--insecure-registry HOST[:PORT]` (repeatable): plain HTTP / unverified TLS allowed for these registries. */
+  insecureRegistries: string[];
   /** Threshold flags by input name (`max-size` → `200MB`). */
   thresholds: Record<string, string>;
 }
@@ -48,9 +50,13 @@ export const USAGE = `Usage:
                     [--format text|json|markdown|sarif] [--output FILE] [--sarif FILE] [--config FILE]
                     [--tag T]… [--platform P] [--builder B] [--no-cache] [--no-lint]
                     [--secret id=ID,env=VAR | --secret id=ID,src=FILE]… [--baseline-report FILE]
+                    [--insecure-registry HOST[:PORT]]…
                     [--max-size 200MB] [--max-compressed-size S] [--max-layers N] [--max-size-increase 10%]
                     [--max-layers-increase N] [--max-wasted 5%] [--min-efficiency 0.9]
                     [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+  --image takes REF (local engine, else its registry), registry://HOST[:PORT]/REPO[:TAG|@DIGEST],
+  oci-layout://DIR[:TAG|@DIGEST], docker-archive://FILE or oci-archive://FILE; with an image,
+  --platform P picks one platform of a multi-platform image and --platform all analyses every one.
   image-audit lint <Dockerfile> [--context DIR] [--target T] [--format text|json|sarif] [--config FILE]
   image-audit --help | --version
 
@@ -102,6 +108,7 @@ function parseAudit(argv: string[]): AuditCommand {
       sarif: { type: 'string' },
       config: { type: 'string' },
       'baseline-report': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
       ...thresholdOptions
     }
   });
@@ -129,6 +136,7 @@ function parseAudit(argv: string[]): AuditCommand {
     sarif: v.sarif as string | undefined,
     config: v.config as string | undefined,
     baselineReport: v['baseline-report'] as string | undefined,
+    insecureRegistries: ((v['insecure-registry'] as string[] | undefined) ?? []).flatMap((r) => r.split(',').map((x) => x.trim()).filter(Boolean)),
     thresholds
   };
 }

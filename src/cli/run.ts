@@ -81,7 +81,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
       target: cmd.target,
       'build-args': cmd.buildArgs.join('\n'),
       builder: cmd.builder,
-      platform: cmd.platform,
+      platform: cmd.image ? undefined : cmd.platform,
       'no-cache': String(cmd.noCache),
       tags: cmd.tags.join('\n')
     });
@@ -89,7 +89,10 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   }
 
   const baseline = cmd.baselineReport ? await readReportFile(path.resolve(io.cwd, cmd.baselineReport)) : undefined;
-  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint }, io.runtime);
+  const report = await runAudit(
+    { build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint, platform: cmd.image ? cmd.platform : undefined, insecureRegistries: cmd.insecureRegistries, env: io.env },
+    io.runtime
+  );
   const diff = baseline ? compareReports(baseline, report) : undefined;
   report.verdict = evaluateThresholds(report, diff, config.thresholds);
   await writeOutputs(report, cmd, io, diff);

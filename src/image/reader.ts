@@ -487,3 +487,50 @@ export function streamDockerSave(ref: string, dockerCommand = 'docker'): NodeJS.
   });
   return out;
 }
+
+/** What parseLayerTar measured for one uncompressed layer tar. */
+export interface LayerTarStats {
+  /** sha256 of the uncompressed tar, `sha256:…` (the diff id). */
+  diffId: string;
+  tarBytes: number;
+  size: number;
+  entries: number;
+}
+
+/**
+ * Parses one uncompressed layer tar from `source`, feeding its entries to `subscribers` under `layerKey`, exactly
+ * as a layer inside `docker save` is parsed. For image sources other than `docker save` (registry, OCI layout):
+ * the caller decompresses and verifies the blob; this measures the tar.
+ */
+export async function parseLayerTar(
+  layerKey: string,
+  source: AsyncIterable<Buffer>,
+  subscribers: LayerSubscriber[]
+): Promise<LayerTarStats> {
+  const hash = createHash('sha256');
+  const counts = { size: 0, entries: 0 };
+  const inner = tar.extract(extractOptions({ filenameEncoding: 'latin1' }));
+  let innerError: unknown;
+  const innerFailed = new Promise<never>((_, reject) =>
+    inner.on('error', (err: unknown) => {
+      innerError ??= err;
+      reject(innerError);
+    })
+  );
+  innerFailed.catch(() => {});
+  const innerFinished = new Promise<void>((resolve) => inner.on('finish', () => resolve()));
+  inner.on('entry', (h, s, next) => onLayerEntry(layerKey, h as TarHeader, s as unknown as EntryStream, next, counts, subscribers));
+  let tarBytes = 0;
+  try {
+    for await (const chunk of source) {
+      tarBytes += chunk.length;
+      hash.update(chunk);
+      if (!inner.write(chunk)) await Promise.race([new Promise<void>((r) => inner.once('drain', () => r())), innerFailed]);
+    }
+    inner.end(null);
+    await Promise.race([innerFinished, innerFailed]);
+  } finally {
+    if (!inner.destroyed) inner.destroy();
+  }
+  return { diffId: `sha256:${hash.digest('hex')}`, tarBytes, size: counts.size, entries: counts.entries };
+}

@@ -4,15 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
-import type { Finding, Report } from '../report/types.js';
+import type { Finding, PlatformReport, Report } from '../report/types.js';
 import type { Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import type { BuildInputs } from '../build/inputs.js';
 import { checkBuildPaths, runBuild } from '../build/run.js';
-import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
+import { ensureBuildx, ensureEngine, ensureImage, imageExists, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
-import { createSecretScan, redactReport } from '../secrets/index.js';
+import { createSecretScan, redactReport, type RedactionEntry } from '../secrets/index.js';
+import { openSource, parseSourceText, type ImageSource, type SourceImage } from '../image/sources/index.js';
+import { registrySource } from '../image/sources/registry.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -26,6 +28,28 @@ export interface AuditOptions {
   cwd?: string;
   /** Skip the Dockerfile lint (e.g. `lint` input false). */
   skipLint?: boolean;
+  /** For an image index: `os/arch[/variant]`, or `all` for every platform (attestations skipped). */
+  platform?: string;
+  /** Registries reachable over plain HTTP or with an unverified certificate (insecure-registries). */
+  insecureRegistries?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Where `image` is read from: an explicit source (registry://, oci-layout://, docker-archive://, oci-archive://);
+ * for a bare reference the local engine when it answers and has the image, else the registry. Undefined = engine.
+ */
+export async function chooseSource(image: string, opts: AuditOptions, runtime: Runtime): Promise<ImageSource | undefined> {
+  const sourceOpts = { insecureRegistries: opts.insecureRegistries, env: opts.env, cwd: opts.cwd };
+  const explicit = openSource(image, sourceOpts);
+  if (explicit) return explicit;
+  const { kind, rest } = parseSourceText(image);
+  if (kind === 'engine') return undefined;
+  const engineUp = await ensureEngine(runtime).then(() => true, () => false);
+  if (engineUp && !rest.startsWith('-') && (await imageExists(runtime, rest))) return undefined;
+  if (rest.startsWith('-') || /^[0-9a-f]{12,64}$|^sha256:/.test(rest)) return undefined; // ids exist only in an engine
+  runtime.log.info(`${rest} is not in ${engineUp ? 'the local engine' : 'a local engine (none reachable)'}; reading it from its registry.`);
+  return registrySource(rest, sourceOpts);
 }
 
 export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Report> {
@@ -50,11 +74,15 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
 
-  await ensureEngine(runtime);
   let ref: string;
+  const source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
+  if (!source) await ensureEngine(runtime);
   if (opts.image) {
-    await ensureImage(runtime, opts.image);
     ref = opts.image;
+    if (!source) {
+      ref = parseSourceText(opts.image).rest;
+      await ensureImage(runtime, ref);
+    }
   } else {
     await ensureBuildx(runtime, build!.builder);
     const result = await runBuild(build!, runtime, cwd);
@@ -63,49 +91,74 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   }
 
   const chain = dockerfileText !== undefined ? shippedChain(dockerfileText, build?.target) : undefined;
+  // Without an engine the base image's layer count is not known locally: base/user split stays unset.
   const baseLayerCount =
-    chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
+    chain?.baseImage === undefined
+      ? undefined
+      : chain.baseImage === 'scratch'
+        ? 0
+        : await layerCount(runtime, chain.baseImage).catch(() => undefined);
 
-  const secretScan = createSecretScan({ config, runtime });
-  const analysis = await runtime.log.group(`Analyse ${ref}`, () =>
-    analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount })
-  );
-  findings.push(...analysis.findings, ...secretScan.findings(analysis));
-
-  // Attribute layers (and the findings on them) to Dockerfile lines.
-  if (chain && analysis.image.history) {
-    const steps = attributeHistory(analysis.image.history, chain.steps);
-    analysis.image.history.forEach((h, i) => {
-      const step = steps[i];
-      if (step && h.layer !== undefined && analysis.layers[h.layer]) {
-        const { instruction, line, endLine, stage } = step;
-        analysis.layers[h.layer].step = { instruction, line, endLine, stage };
-      }
+  const images: (SourceImage | undefined)[] = source ? await source.resolve(opts.platform) : [undefined];
+  const redactions: RedactionEntry[] = [];
+  const platforms: PlatformReport[] = [];
+  for (const sourceImage of images) {
+    const secretScan = createSecretScan({ config, runtime });
+    const label = sourceImage?.platform ? `${ref} (${sourceImage.platform})` : ref;
+    const analysis = await runtime.log.group(`Analyse ${label}`, () =>
+      analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, source: sourceImage })
+    );
+    const imageFindings = [...analysis.findings, ...secretScan.findings(analysis)];
+    if (chain && analysis.image.history) attribute(analysis, imageFindings, chain.steps, build!.file);
+    redactions.push(...secretScan.redactions);
+    platforms.push({
+      platform: analysis.image.platform ?? `${analysis.image.os ?? 'unknown'}/${analysis.image.architecture ?? 'unknown'}`,
+      image: analysis.image,
+      layers: analysis.layers,
+      findings: applyRuleConfig([...findings, ...imageFindings], config),
+      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories } as object)
     });
-    for (const f of findings) {
-      // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
-      const historyIndex = Array.isArray(f.details?.steps) ? (f.details.steps as number[])[0] : undefined;
-      const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
-      if (step && !f.file) {
-        f.file = build!.file;
-        f.line = step.line;
-        f.endLine = step.endLine;
-      }
-    }
   }
-
+  const first = platforms[0] as PlatformReport & Pick<Report, 'wastedFiles' | 'largestDirectories'>;
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'image-audit', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
     source: build ? { dockerfile: build.file, context: build.context, target: build.target } : undefined,
-    image: analysis.image,
-    layers: analysis.layers,
-    findings: applyRuleConfig(findings, config),
-    wastedFiles: analysis.wastedFiles,
-    largestDirectories: analysis.largestDirectories
+    image: first.image,
+    layers: first.layers,
+    findings: first.findings,
+    wastedFiles: first.wastedFiles,
+    largestDirectories: first.largestDirectories
   };
-  return redactReport(report, secretScan);
+  if (opts.platform === 'all' || platforms.length > 1) {
+    report.platforms = platforms.map(({ platform, image, layers, findings: f }) => ({ platform, image, layers, findings: f }));
+  }
+  return redactReport(report, redactions);
+}
+
+type Analysis = Awaited<ReturnType<typeof analyseImage>>;
+
+/** Attribute layers (and the findings on them) to Dockerfile lines. */
+function attribute(analysis: Analysis, findings: Finding[], chainSteps: Parameters<typeof attributeHistory>[1], dockerfile: string): void {
+  const steps = attributeHistory(analysis.image.history!, chainSteps);
+  analysis.image.history!.forEach((h, i) => {
+    const step = steps[i];
+    if (step && h.layer !== undefined && analysis.layers[h.layer]) {
+      const { instruction, line, endLine, stage } = step;
+      analysis.layers[h.layer].step = { instruction, line, endLine, stage };
+    }
+  });
+  for (const f of findings) {
+    // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
+    const historyIndex = Array.isArray(f.details?.steps) ? (f.details.steps as number[])[0] : undefined;
+    const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
+    if (step && !f.file) {
+      f.file = dockerfile;
+      f.line = step.line;
+      f.endLine = step.endLine;
+    }
+  }
 }
 
 /** `rules: { id: off | severity }` from the config applies to every stage's findings alike. */
