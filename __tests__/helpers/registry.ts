@@ -2,12 +2,13 @@
 // htpasswd auth and (optionally) TLS from a throwaway CA. Everything lives in one temp dir, removed by stop();
 // the process is killed by its PID. Images go in with skopeo (argument arrays only).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from './engine.js';
 
 export interface TestRegistry {
   /** `127.0.0.1:PORT` */
@@ -217,4 +218,38 @@ export async function startSilentServer(): Promise<{ host: string; stop(): Promi
         srv.close(() => r());
       })
   };
+}
+
+function newestSource(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir).map((name) => {
+      const p = path.join(dir, name);
+      const s = statSync(p);
+      return s.isDirectory() ? newestSource(p) : s.mtimeMs;
+    })
+  );
+}
+
+/** dist/cli.js, rebuilt when older than src/ (NODE_EXTRA_CA_CERTS is read at process start, so TLS tests need a process). */
+export function cliBundle(): string {
+  const bundle = path.join(repoRoot, 'dist', 'cli.js');
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(repoRoot, 'src'))) {
+    execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'ignore' });
+  }
+  return bundle;
+}
+
+/** Runs the CLI bundle in its own process with exactly `env` added to PATH/HOME/TMPDIR. */
+export function runCli(args: string[], env: Record<string, string>, cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+  const node = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|TMPDIR|LANG)$/.test(k))) as Record<string, string>;
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [cliBundle(), ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
