@@ -1,6 +1,7 @@
 // The CLI's default, human-readable report. Plain text, sizes in human units, widest facts first.
 import type { Finding, Report } from '../report/types.js';
 import { formatBytes } from '../util/bytes.js';
+import { renderPlatformsText } from './platforms.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -20,12 +21,13 @@ export function renderText(report: Report): string {
     out.push(`image-audit ${report.tool.version} — ${img.ref ?? img.id}`);
     out.push('');
     out.push(`  size             ${formatBytes(img.size)} (${img.size} bytes)`);
-    out.push(`  compressed size  ${formatBytes(img.compressedSize)} (estimated pull size)`);
+    out.push(`  compressed size  ${formatBytes(img.compressedSize)} (${img.compressedSizeSource === 'manifest' ? 'pull size, from the manifest' : 'estimated pull size'})`);
     out.push(`  layers           ${img.layers}${img.baseLayers ? ` (${img.baseLayers} from the base image)` : ''}`);
     out.push(`  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (yours: ${formatBytes(img.userWastedBytes)}, base: ${formatBytes(img.baseWastedBytes)})` : ''}`);
     out.push(`  efficiency       ${(img.efficiency * 100).toFixed(1)} %`);
     if (img.packages !== undefined) out.push(`  OS packages      ${img.packages}`);
     if (img.executables !== undefined) out.push(`  executables      ${img.executables}`);
+    out.push(...renderPlatformsText(report));
     out.push('');
     out.push('Layers (bottom first):');
     for (const l of report.layers) {
