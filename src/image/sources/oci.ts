@@ -234,18 +234,28 @@ async function readLayerBlob(store: BlobStore, desc: Descriptor, key: string, su
     parseError ??= e;
     resolve();
   }));
-  for await (const chunk of raw) {
-    hash.update(chunk);
-    received += chunk.length;
-    if (parseError || unpack.destroyed) continue; // keep reading: the digest decides what went wrong
-    if (received > desc.size) continue;
-    if (!unpack.write(chunk)) {
-      await Promise.race([new Promise<void>((r) => unpack.once('drain', () => r())), unpackFailed, parsing.then(() => undefined)]);
+  let cutShort = '';
+  try {
+    for await (const chunk of raw) {
+      hash.update(chunk);
+      received += chunk.length;
+      if (parseError || unpack.destroyed) continue; // keep reading: the digest decides what went wrong
+      if (received > desc.size) continue;
+      if (!unpack.write(chunk)) {
+        await Promise.race([new Promise<void>((r) => unpack.once('drain', () => r())), unpackFailed, parsing.then(() => undefined)]);
+      }
     }
+  } catch (e) {
+    // A stalled source is a timeout; a connection that ends early is a truncated blob.
+    if (received >= desc.size || /did not answer within/.test(String((e as Error)?.message))) {
+      unpack.destroy();
+      throw e;
+    }
+    cutShort = ' before the connection ended';
   }
   if (received < desc.size) {
     unpack.destroy();
-    throw new UserError(`${where} is truncated: the source sent ${received} of ${desc.size} bytes.`, 'The stored blob is incomplete; push the image again.');
+    throw new UserError(`${where} is truncated: the source sent ${received} of ${desc.size} bytes${cutShort}.`, 'The stored blob is incomplete; push the image again.');
   }
   const digest = `sha256:${hash.digest('hex')}`;
   if (received > desc.size || digest !== desc.digest) {
@@ -255,6 +265,7 @@ async function readLayerBlob(store: BlobStore, desc: Descriptor, key: string, su
   if (!parseError && !unpack.destroyed) unpack.end();
   const stats = await parsing;
   if (parseError || !stats) {
+    unpack.destroy();
     const msg = parseError instanceof Error ? parseError.message : String(parseError);
     if (parseError instanceof UserError) throw parseError;
     throw new UserError(`${where} matches its digest but is not a valid ${compression === 'none' ? '' : `${compression} `}layer tar (${msg}).`, 'The image was built or pushed with a broken tool; rebuild it.');
