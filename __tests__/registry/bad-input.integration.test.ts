@@ -103,3 +103,19 @@ test('a registry that accepts connections and never answers: a timeout, not a ha
     await silent.stop();
   }
 });
+
+test('plain HTTP only for loopback names and registries listed in insecure-registries', async () => {
+  // 0.0.0.0 reaches the same loopback registry but is not a loopback *name*: HTTPS is required unless listed.
+  const other = registry.host.replace('127.0.0.1', '0.0.0.0');
+  const cfg = path.join(work, 'other-config');
+  mkdirSync(cfg, { recursive: true });
+  writeFileSync(path.join(cfg, 'config.json'), JSON.stringify({ auths: { [other]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } }));
+  const e = await failure(audit(`registry://${other}/bad/media:1`, { DOCKER_CONFIG: cfg }));
+  expect(e.message).toContain(`The registry ${other} does not speak HTTPS`);
+  expect(e.message).toContain('insecure-registries');
+  const report = await runAudit(
+    { image: `registry://${other}/bad/media:1`, insecureRegistries: [other], config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } },
+    quiet
+  );
+  expect(report.image!.layers).toBe(1);
+});
