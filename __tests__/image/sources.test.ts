@@ -115,3 +115,15 @@ test('action: platforms/platform pick the image platforms; insecure-registries i
   // With a Dockerfile next to the image (lint + attribution), `all` does not reach the build inputs' one-platform check.
   expect(inputs({ image: 'registry://r/a:1', platform: 'all', file: 'Dockerfile' }).imagePlatform).toBe('all');
 });
+
+test('action: push / outputs / several platforms when building make a publish plan (and skip the one-platform check)', () => {
+  const inputs = (values: Record<string, string>) => readInputs((n) => values[n] ?? '');
+  expect(inputs({ context: '.', platforms: 'linux/amd64,linux/arm64', push: 'true', tags: 'r/a:1' }).publish).toEqual({
+    platforms: ['linux/amd64', 'linux/arm64'],
+    push: true,
+    outputs: []
+  });
+  expect(inputs({ context: '.', outputs: 'type=oci,dest=img.tar' }).publish).toEqual({ platforms: [], push: false, outputs: ['type=oci,dest=img.tar'] });
+  expect(inputs({ context: '.', platform: 'linux/amd64' }).publish).toBeUndefined();
+  expect(inputs({ context: '.', platform: 'linux/amd64' }).build?.platform).toBe('linux/amd64');
+});

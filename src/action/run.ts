@@ -112,6 +112,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const inputs = readInputs((name) => host.getInput(name));
   // Head and baseline images alike: registry access and platform choice come from the inputs.
   const audit: AuditFn = (o, rt) => (inner as unknown as typeof runAudit)({ platform: inputs.imagePlatform, insecureRegistries: inputs.insecureRegistries, ...o }, rt);
+  const headAudit: AuditFn = (o, rt) => (audit as unknown as typeof runAudit)({ publish: inputs.publish, ...o }, rt);
   if (inputs.githubToken) runtime.maskSecret(inputs.githubToken);
 
   const config = await loadConfig({ path: inputs.config, cwd });
@@ -123,7 +124,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   // Head first: it is the one that must succeed; the baseline is best effort.
   const head = inputs.fromReport
     ? parseReport(await readFileOrFail(path.resolve(cwd, inputs.fromReport), 'from-report'), `Input from-report (${inputs.fromReport})`)
-    : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
+    : await headAudit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
 
   let baseline: Baseline | undefined;
   baseline = await resolveBaseline(

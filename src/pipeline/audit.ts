@@ -15,6 +15,9 @@ import { analyseImage } from '../image/analyse.js';
 import { createSecretScan, redactReport, type RedactionEntry } from '../secrets/index.js';
 import { openSource, parseSourceText, type ImageSource, type SourceImage } from '../image/sources/index.js';
 import { registrySource } from '../image/sources/registry.js';
+import { archiveSource } from '../image/sources/archive.js';
+import { ociLayoutSource } from '../image/sources/layout.js';
+import { checkPublishDriver, needsPublish, planPublish, publishArgs, type PublishInputs } from '../build/publish.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -33,6 +36,8 @@ export interface AuditOptions {
   /** Registries reachable over plain HTTP or with an unverified certificate (insecure-registries). */
   insecureRegistries?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Build-push-action's platforms/push/outputs: build without --load and analyse what was pushed or written. */
+  publish?: PublishInputs;
 }
 
 /**
@@ -75,7 +80,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   }
 
   let ref: string;
-  const source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
+  let source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
+  let platform = opts.platform;
   if (!source) await ensureEngine(runtime);
   if (opts.image) {
     ref = opts.image;
@@ -85,9 +91,21 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   } else {
     await ensureBuildx(runtime, build!.builder);
-    const result = await runBuild(build!, runtime, cwd);
+    const publish = needsPublish(opts.publish) ? opts.publish : undefined;
+    const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
+    if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
+    const result = await runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined);
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
+    if (publish) {
+      // Read back what was published, never a --load: every platform of a multi-platform build by default.
+      const sourceOpts = { insecureRegistries: opts.insecureRegistries, env: opts.env, cwd };
+      const digest = String(result.metadata['containerimage.digest'] ?? '');
+      if (plan.kind === 'registry') source = registrySource(/^sha256:[0-9a-f]{64}$/.test(digest) ? `${plan.ref.replace(/@.*$/, '')}@${digest}` : plan.ref, sourceOpts);
+      else if (plan.kind === 'oci-layout') source = ociLayoutSource(plan.path, sourceOpts);
+      else if (plan.kind === 'oci-archive') source = archiveSource('oci-archive', plan.path, sourceOpts);
+      platform ??= publish.platforms.length > 1 ? 'all' : undefined;
+    }
   }
 
   const chain = dockerfileText !== undefined ? shippedChain(dockerfileText, build?.target) : undefined;
@@ -99,7 +117,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
         ? 0
         : await layerCount(runtime, chain.baseImage).catch(() => undefined);
 
-  const images: (SourceImage | undefined)[] = source ? await source.resolve(opts.platform) : [undefined];
+  const images: (SourceImage | undefined)[] = source ? await source.resolve(platform) : [undefined];
   const redactions: RedactionEntry[] = [];
   const platforms: PlatformReport[] = [];
   for (const sourceImage of images) {
@@ -131,7 +149,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     wastedFiles: first.wastedFiles,
     largestDirectories: first.largestDirectories
   };
-  if (opts.platform === 'all' || platforms.length > 1) {
+  if (platform === 'all' || platforms.length > 1) {
     report.platforms = platforms.map(({ platform, image, layers, findings: f }) => ({ platform, image, layers, findings: f }));
   }
   return redactReport(report, redactions);
