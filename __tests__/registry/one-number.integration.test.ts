@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultConfig } from '../../src/config/types.js';
 import { runAudit } from '../../src/pipeline/audit.js';
+import { resolveBaseline, type AuditFn } from '../../src/baseline/index.js';
 import type { Report } from '../../src/report/types.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import { buildFixture, inspect, requireEngine } from '../helpers/engine.js';
@@ -106,3 +107,14 @@ test('without a reachable engine the registry, layout and archives still work (D
     else process.env.DOCKER_HOST = saved;
   }
 }, 120_000);
+
+test('baseline-image: registry://… is analysed from the registry without pulling it into the engine', async () => {
+  const image = `registry://${registry.host}/one-number/app:1`;
+  const withCreds: AuditFn = (o, rt) => runAudit({ ...o, env: { ...process.env, DOCKER_CONFIG: registry.dockerConfig } }, rt);
+  const baseline = await resolveBaseline({ mode: 'image', baselineImage: image, config: defaultConfig(), cwd: work }, quiet, withCreds);
+  expect(baseline?.label).toBe(image);
+  expect(baseline?.report.image?.size).toBe(inspect(TAG).Size);
+  expect(baseline?.report.image?.compressedSizeSource).toBe('manifest');
+  const pulled = execFileSync('sh', ['-c', 'docker image inspect "$0" >/dev/null 2>&1 && echo yes || echo no', `${registry.host}/one-number/app:1`], { encoding: 'utf8' });
+  expect(pulled.trim()).toBe('no');
+});
