@@ -58,7 +58,7 @@ export function planPublish(p: PublishInputs, tags: string[]): AnalyseFrom {
     return { kind: 'registry', ref: tag };
   }
   throw new UserError(
-    `A multi-platform build (${p.platforms.join(', ')}) cannot be loaded into the local engine, so image-audit reads it from where it is published.`,
+    `'${p.platforms.join(',')}' names several platforms; a multi-platform image cannot be loaded into the local engine, so image-audit reads it from where it is published.`,
     'Set push: true (with tags naming a registry) or outputs: type=oci,dest=image.tar, or build one platform (platform: linux/amd64).'
   );
 }

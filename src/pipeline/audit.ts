@@ -50,11 +50,27 @@ export async function chooseSource(image: string, opts: AuditOptions, runtime: R
   if (explicit) return explicit;
   const { kind, rest } = parseSourceText(image);
   if (kind === 'engine') return undefined;
-  const engineUp = await ensureEngine(runtime).then(() => true, () => false);
-  if (engineUp && !rest.startsWith('-') && (await imageExists(runtime, rest))) return undefined;
+  let engineDown: unknown;
+  await ensureEngine(runtime).catch((e: unknown) => (engineDown = e));
+  if (!engineDown && !rest.startsWith('-') && (await imageExists(runtime, rest))) return undefined;
   if (rest.startsWith('-') || /^[0-9a-f]{12,64}$|^sha256:/.test(rest)) return undefined; // ids exist only in an engine
-  runtime.log.info(`${rest} is not in ${engineUp ? 'the local engine' : 'a local engine (none reachable)'}; reading it from its registry.`);
-  return registrySource(rest, sourceOpts);
+  runtime.log.info(`${rest} is not in ${engineDown ? 'a local engine (none reachable)' : 'the local engine'}; reading it from its registry.`);
+  const registry = registrySource(rest, sourceOpts);
+  // Both places were tried: when the registry fails too, say so for both.
+  return {
+    ...registry,
+    resolve: (platform) =>
+      registry.resolve(platform).catch((e: unknown) => {
+        const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+        if (engineDown instanceof UserError) {
+          throw new UserError(`${engineDown.message.split('\n')[0]} Reading ${rest} from its registry instead failed too: ${why}`, engineDown.hint);
+        }
+        throw new UserError(
+          `The image '${rest}' does not exist locally and could not be pulled from its registry (${why.replace(/\.$/, '')}).`,
+          'Check the name and tag (docker images lists local ones), log in to its registry first (docker login), or build it with the file/context inputs instead.'
+        );
+      })
+  };
 }
 
 export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Report> {
