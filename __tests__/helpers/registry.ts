@@ -240,8 +240,12 @@ export function cliBundle(): string {
 }
 
 /** Runs the CLI bundle in its own process with exactly `env` added to PATH/HOME/TMPDIR. */
-export function runCli(args: string[], env: Record<string, string>, cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
-  const node = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = repoRoot,
+  node = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|TMPDIR|LANG)$/.test(k))) as Record<string, string>;
   return new Promise((resolve, reject) => {
     const child = spawn(node, [cliBundle(), ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -47,6 +47,8 @@ beforeAll(async () => {
         const refreshOk = req.method === 'POST' && form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'refresh-abc';
         const scope = url.searchParams.get('scope') ?? form.get('scope');
         seen.push(`${req.method} token ${scope} ${basicOk ? 'basic' : refreshOk ? 'refresh' : 'anonymous'}`);
+        const denied = req.headers.authorization === `Basic ${Buffer.from('intern:pw').toString('base64')}`;
+        if (denied) return void res.writeHead(403).end(); // a valid account without pull rights
         if (!basicOk && !refreshOk) return void res.writeHead(401).end();
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(req.method === 'POST' ? { access_token: 'tok-1' } : { token: 'tok-1' }));
       });
@@ -102,5 +104,12 @@ test('a token endpoint that refuses: 401 with the credentials tried', async () =
   const cfg = dockerConfig('wrong', { auth: Buffer.from('robot:wrong').toString('base64') });
   await expect(runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)).rejects.toThrow(
     new RegExp(`refused access to team/app \\(401 Unauthorized\\)\\. Credentials tried: auths\\["${host.replace(/\./g, '\\.')}"\\] in .*config\\.json \\(user 'robot'\\)`)
+  );
+});
+
+test('403: an account without pull rights is told so, with the credentials tried', async () => {
+  const cfg = dockerConfig('denied', { auth: Buffer.from('intern:pw').toString('base64') });
+  await expect(runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)).rejects.toThrow(
+    /refused access to team\/app \(403 Forbidden\)\. Credentials tried: .*\(user 'intern'\)[\s\S]*check that this account may pull team\/app/
   );
 });

@@ -56,7 +56,7 @@ interface ChildResult {
 
 function analyseInChild(ref: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', ref], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--registry-child', ref], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`analysis child exited ${code}`))));
@@ -128,7 +128,7 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') {
+if (process.argv[2] === '--registry-child') {
   await childMain(process.argv[3]);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await run();
