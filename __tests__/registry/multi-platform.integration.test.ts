@@ -13,6 +13,7 @@ import { renderComment } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import type { Report } from '../../src/report/types.js';
 import { formatBytesDelta } from '../../src/util/bytes.js';
+import { githubClassicToken } from '../secrets/generate.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import { inspect, requireEngine } from '../helpers/engine.js';
 import { requireRegistryTools, startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -26,6 +27,7 @@ const tagFor = (p: string, v: string) => `registry-multi-${v}:${p.replace('/', '
 let registry: TestRegistry;
 let work: string;
 const sizes: Record<string, number> = {};
+const armSecret = githubClassicToken();
 
 async function pushIndex(repo: string, tag: string, version: string): Promise<void> {
   const manifests = [];
@@ -51,7 +53,10 @@ beforeAll(async () => {
     // Per-platform content of different sizes, so a wrong pairing shows.
     writeFileSync(path.join(ctx, 'amd64.bin'), Buffer.alloc(version === 'base' ? 40_000 : 50_000, 1));
     writeFileSync(path.join(ctx, 'arm64.bin'), Buffer.alloc(version === 'base' ? 90_000 : 70_000, 2));
-    writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}.bin /app.bin\nCOPY Dockerfile /Dockerfile\n');
+    // A secret in the arm64 image only (head): the gate must see it although amd64 comes first.
+    writeFileSync(path.join(ctx, 'amd64.env'), 'MODE=plain\n');
+    writeFileSync(path.join(ctx, 'arm64.env'), version === 'head' ? `GITHUB_TOKEN=${armSecret}\n` : 'MODE=plain\n');
+    writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}.bin /app.bin\nCOPY ${TARGETARCH}.env /app/.env\nCOPY Dockerfile /Dockerfile\n');
     for (const p of PLATFORMS) {
       execFileSync('docker', ['buildx', 'build', '--platform', p, '--load', '-t', tagFor(p, version), ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
       sizes[`${version} ${p}`] = inspect(tagFor(p, version)).Size;
@@ -88,6 +93,12 @@ test('--platform all analyses every platform, skips the attestation, and diffs e
     expect(p.layers.length).toBe(p.image.layers);
   }
   expect(head.image).toEqual(head.platforms![0].image);
+  // The arm64-only secret is in that platform's findings and, named by platform, in the top-level ones the gate reads.
+  const armSecrets = head.platforms![1].findings.filter((f) => f.category === 'secret');
+  expect(armSecrets.length).toBeGreaterThan(0);
+  expect(head.platforms![0].findings.filter((f) => f.category === 'secret')).toEqual([]);
+  expect(head.findings.filter((f) => f.category === 'secret').map((f) => f.details?.platform)).toEqual(armSecrets.map(() => 'linux/arm64'));
+  expect(JSON.stringify(head)).not.toContain(armSecret);
 
   const text = renderText(head);
   expect(text).toMatch(/Platforms \(2\):/);

@@ -161,12 +161,23 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     source: build ? { dockerfile: build.file, context: build.context, target: build.target } : undefined,
     image: first.image,
     layers: first.layers,
-    findings: first.findings,
+    findings: [...first.findings],
     wastedFiles: first.wastedFiles,
     largestDirectories: first.largestDirectories
   };
   if (platform === 'all' || platforms.length > 1) {
     report.platforms = platforms.map(({ platform, image, layers, findings: f }) => ({ platform, image, layers, findings: f }));
+    // The gate and SARIF read top-level findings: a secret only in the arm64 image must count too. Findings of
+    // other platforms join once (by fingerprint), named by platform; their layer indexes are not the top level's.
+    const seen = new Set(report.findings.map((f) => f.fingerprint));
+    for (const p of platforms.slice(1)) {
+      for (const f of p.findings) {
+        if (seen.has(f.fingerprint)) continue;
+        seen.add(f.fingerprint);
+        const { layer: _layer, ...rest } = f;
+        report.findings.push({ ...rest, details: { ...f.details, platform: p.platform } });
+      }
+    }
   }
   return redactReport(report, redactions);
 }
