@@ -2,7 +2,7 @@
 // htpasswd auth and (optionally) TLS from a throwaway CA. Everything lives in one temp dir, removed by stop();
 // the process is killed by its PID. Images go in with skopeo (argument arrays only).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -233,7 +233,9 @@ function newestSource(dir: string): number {
 /** dist/cli.js, rebuilt when older than src/ (NODE_EXTRA_CA_CERTS is read at process start, so TLS tests need a process). */
 export function cliBundle(): string {
   const bundle = path.join(repoRoot, 'dist', 'cli.js');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(repoRoot, 'src'))) {
+  // mtime alone misses a checked-out older dist/; the bundle must also know the image sources.
+  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(repoRoot, 'src')) || !readFileSync(bundle, 'utf8').includes('oci-layout://');
+  if (stale) {
     execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'ignore' });
   }
   return bundle;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../src/report/types.js';
 import { buildFixture, inspect, requireEngine } from '../helpers/engine.js';
-import { requireRegistryTools, runCli, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { cliBundle, requireRegistryTools, runCli, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 requireEngine();
 requireRegistryTools();
@@ -19,6 +19,7 @@ let ref: string;
 let noEngine: Record<string, string>;
 
 beforeAll(async () => {
+  cliBundle(); // (re)built here, not inside a test's time limit
   work = mkdtempSync(path.join(os.tmpdir(), 'image-audit-tls-'));
   const ctx = path.join(work, 'ctx');
   mkdirSync(ctx);
@@ -29,7 +30,7 @@ beforeAll(async () => {
   registry.push(`docker-daemon:${TAG}`, 'tls/app:1');
   ref = `registry://${registry.host}/tls/app:1`;
   noEngine = { DOCKER_HOST: `unix://${path.join(work, 'dead.sock')}` };
-}, 300_000);
+}, 400_000);
 
 afterAll(async () => {
   await registry?.stop();

@@ -11,7 +11,7 @@ import { runAudit } from '../../src/pipeline/audit.js';
 import type { Report } from '../../src/report/types.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import { buildFixture, inspect, repoRoot, requireEngine } from '../helpers/engine.js';
-import { requireRegistryTools, runCli } from '../helpers/registry.js';
+import { cliBundle, requireRegistryTools, runCli } from '../helpers/registry.js';
 
 requireEngine();
 requireRegistryTools();
@@ -22,6 +22,7 @@ let work: string;
 let layout: string;
 
 beforeAll(() => {
+  cliBundle(); // (re)built here, not inside a test's time limit
   work = mkdtempSync(path.join(os.tmpdir(), 'image-audit-zstd-'));
   const ctx = path.join(work, 'ctx');
   mkdirSync(ctx);
@@ -30,7 +31,7 @@ beforeAll(() => {
   buildFixture(ctx, TAG);
   layout = path.join(work, 'layout');
   execFileSync('skopeo', ['copy', '--quiet', '--dest-compress-format', 'zstd', `docker-daemon:${TAG}`, `oci:${layout}:z`]);
-}, 180_000);
+}, 400_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
