@@ -69,6 +69,14 @@ PIN
         || die "apt-get install $pkg failed"
     fi
   done
+  # The registry tests: Distribution 2.8 (docker-registry), skopeo, htpasswd (apache2-utils), openssl.
+  for tool in docker-registry:docker-registry skopeo:skopeo htpasswd:apache2-utils openssl:openssl; do
+    if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+      apt_update
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${tool#*:}" >/dev/null \
+        || die "apt-get install ${tool#*:} failed"
+    fi
+  done
 }
 
 start_engine() {

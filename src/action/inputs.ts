@@ -1,5 +1,6 @@
 // Every action input, read once and validated: a bad value is a UserError naming the input.
-import { parseBuildInputs, type BuildInputs, type RawBuildInputs } from '../build/inputs.js';
+import { parseBuildInputs, splitLines, type BuildInputs, type RawBuildInputs } from '../build/inputs.js';
+import type { PublishInputs } from '../build/publish.js';
 import { parseBaselineMode, type BaselineMode } from '../baseline/index.js';
 import { UserError } from '../util/errors.js';
 import { THRESHOLD_NAMES } from '../config/load.js';
@@ -10,6 +11,10 @@ export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
 /** Every input readInputs may read; action.yml must declare exactly these (__tests__/action/contract.test.ts). */
 export const ACTION_INPUTS = [
   ...BUILD_INPUTS,
+  'platforms',
+  'push',
+  'outputs',
+  'insecure-registries',
   'image',
   'from-report',
   'config',
@@ -49,6 +54,12 @@ export interface ActionInputs {
   auditIssue: boolean;
   sarifFile?: string;
   reportFile?: string;
+  /** With `image`: the platform(s) to read from an index (`platforms`/`platform` input; `all` = every one). */
+  imagePlatform?: string;
+  /** `insecure-registries`: registries reachable over plain HTTP or with an unverified certificate. */
+  insecureRegistries: string[];
+  /** `push` / `outputs` / several `platforms` when building: analyse what was pushed or written, not --load. */
+  publish?: PublishInputs;
 }
 
 export function parseBooleanInput(name: string, text: string, fallback: boolean): boolean {
@@ -66,6 +77,15 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
   for (const name of BUILD_INPUTS) raw[name] = getInput(name);
   const image = opt('image');
   const fromReport = opt('from-report');
+  // With an image nothing is built, so the platform input picks platforms of that image instead (`all` allowed).
+  const imagePlatform = image ? (opt('platforms') ?? opt('platform')) : undefined;
+  if (image) raw.platform = '';
+  const push = parseBooleanInput('push', getInput('push'), false);
+  const outputs = splitLines(getInput('outputs'));
+  const buildPlatforms = (opt('platforms') ?? opt('platform') ?? '').split(/[\s,]+/).filter(Boolean);
+  const publish = !image && (push || outputs.length > 0 || buildPlatforms.length > 1) ? { platforms: buildPlatforms, push, outputs } : undefined;
+  // The build's one-platform check does not apply there: publish.platforms carries the list.
+  if (publish) raw.platform = '';
   // With only `image`, nothing is built; a Dockerfile given next to it is still linted and used for attribution.
   const wantsBuild = !fromReport && (!image || !!opt('file') || !!opt('context'));
   const build = wantsBuild ? parseBuildInputs(raw) : undefined;
@@ -107,6 +127,9 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
     checkName: opt('check-name'),
     auditIssue: parseBooleanInput('audit-issue', getInput('audit-issue'), false),
     sarifFile: opt('sarif-file'),
-    reportFile: opt('report-file')
+    reportFile: opt('report-file'),
+    imagePlatform,
+    publish,
+    insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
   };
 }

@@ -136,9 +136,12 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const { runtime, cwd } = deps;
   const context = typeof deps.context === 'function' ? deps.context() : deps.context;
   const host = tolerantHost(deps.host, runtime);
-  const audit = deps.audit ?? (runAudit as AuditFn);
+  const inner = deps.audit ?? (runAudit as AuditFn);
   const cancel = cancellationOf(runtime);
   const inputs = readInputs((name) => host.getInput(name));
+  // Head and baseline images alike: registry access and platform choice come from the inputs.
+  const audit: AuditFn = (o, rt) => (inner as unknown as typeof runAudit)({ platform: inputs.imagePlatform, insecureRegistries: inputs.insecureRegistries, ...o }, rt);
+  const headAudit: AuditFn = (o, rt) => (audit as unknown as typeof runAudit)({ publish: inputs.publish, ...o }, rt);
   if (inputs.githubToken) runtime.maskSecret(inputs.githubToken);
   // Output paths are checked before minutes of building, not after.
   if (inputs.reportFile) checkOutputPath('report-file', path.resolve(cwd, inputs.reportFile));
@@ -180,7 +183,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   try {
     head = inputs.fromReport
       ? parseReport(await readFileOrFail(path.resolve(cwd, inputs.fromReport), 'from-report'), `Input from-report (${inputs.fromReport})`)
-      : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
+      : await headAudit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
   } catch (e) {
     // A failed build must not leave an earlier run's "Passed" standing on the PR (or a green check run).
     if (!inputs.fromReport && isUserError(e) && !cancel.cancelled) {

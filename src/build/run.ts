@@ -45,7 +45,13 @@ export function checkBuildPaths(inputs: BuildInputs, cwd = process.cwd()): void 
   }
 }
 
-export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = process.cwd()): Promise<BuildResult> {
+export async function runBuild(
+  inputs: BuildInputs,
+  runtime: Runtime,
+  cwd = process.cwd(),
+  /** Rewrites the argument list (build/publish.ts: --push or --output instead of --load). */
+  rewriteArgs: (args: string[]) => string[] = (a) => a
+): Promise<BuildResult> {
   checkBuildPaths(inputs, cwd);
   const cancel = cancellationOf(runtime);
   cancel.throwIfCancelled();
@@ -63,7 +69,7 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
       secretFiles[s.id] = file;
     }
     const files = { iidFile: path.join(tmp, 'iid'), metadataFile: path.join(tmp, 'metadata.json'), secretFiles };
-    const args = buildxArgs(inputs, files);
+    const args = rewriteArgs(buildxArgs(inputs, files));
     // Build args whose name or shape says secret are masked before anything is logged. BuildKit expands ARGs in
     // its progress lines (`#5 [2/3] RUN echo $TOKEN` shows the value), so build output is redacted here too,
     // whatever the host's own masking does.

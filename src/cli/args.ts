@@ -24,6 +24,12 @@ export interface AuditCommand {
   sarif?: string;
   config?: string;
   baselineReport?: string;
+  /** `--insecure-registry HOST[:PORT]` (repeatable): plain HTTP / unverified TLS allowed for these registries. */
+  insecureRegistries: string[];
+  /** `--push`: push the build (tags name the registry) and analyse it from there instead of --load. */
+  push: boolean;
+  /** `--build-output type=oci,dest=…`: write the build there and analyse that instead of --load. */
+  buildOutput?: string;
   /** Threshold flags by input name (`max-size` → `200MB`). */
   thresholds: Record<string, string>;
 }
@@ -48,9 +54,15 @@ export const USAGE = `Usage:
                     [--format text|json|markdown|sarif] [--output FILE] [--sarif FILE] [--config FILE]
                     [--tag T]… [--platform P] [--builder B] [--no-cache] [--no-lint]
                     [--secret id=ID,env=VAR | --secret id=ID,src=FILE]… [--baseline-report FILE]
+                    [--insecure-registry HOST[:PORT]]… [--push] [--build-output type=oci,dest=F]
                     [--max-size 200MB] [--max-compressed-size S] [--max-layers N] [--max-size-increase 10%]
                     [--max-layers-increase N] [--max-wasted 5%] [--min-efficiency 0.9]
                     [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+  --image takes REF (local engine, else its registry), registry://HOST[:PORT]/REPO[:TAG|@DIGEST],
+  oci-layout://DIR[:TAG|@DIGEST], docker-archive://FILE or oci-archive://FILE; with an image,
+  --platform P picks one platform of a multi-platform image and --platform all analyses every one.
+  Building with --push (or --build-output type=oci,dest=F, or --platform A,B) analyses what was pushed or
+  written instead of loading it into the engine (multi-platform builds need a docker-container builder).
   image-audit lint <Dockerfile> [--context DIR] [--target T] [--format text|json|sarif] [--config FILE]
   image-audit --help | --version
 
@@ -102,6 +114,9 @@ function parseAudit(argv: string[]): AuditCommand {
       sarif: { type: 'string' },
       config: { type: 'string' },
       'baseline-report': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+      push: { type: 'boolean' },
+      'build-output': { type: 'string' },
       ...thresholdOptions
     }
   });
@@ -129,6 +144,9 @@ function parseAudit(argv: string[]): AuditCommand {
     sarif: v.sarif as string | undefined,
     config: v.config as string | undefined,
     baselineReport: v['baseline-report'] as string | undefined,
+    insecureRegistries: ((v['insecure-registry'] as string[] | undefined) ?? []).flatMap((r) => r.split(',').map((x) => x.trim()).filter(Boolean)),
+    push: Boolean(v.push),
+    buildOutput: v['build-output'] as string | undefined,
     thresholds
   };
 }

@@ -76,6 +76,11 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   for (const [name, text] of Object.entries(cmd.thresholds)) applyThresholdInput(config.thresholds, name, text, `--${name}`);
 
   let build: BuildInputs | undefined;
+  const buildPlatforms = (cmd.platform ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const publish =
+    !cmd.image && (cmd.push || cmd.buildOutput || buildPlatforms.length > 1)
+      ? { platforms: buildPlatforms, push: cmd.push, outputs: cmd.buildOutput ? [cmd.buildOutput] : [] }
+      : undefined;
   if (!cmd.image || cmd.file || cmd.context) {
     build = parseBuildInputs({
       context: cmd.context,
@@ -83,7 +88,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
       target: cmd.target,
       'build-args': cmd.buildArgs.join('\n'),
       builder: cmd.builder,
-      platform: cmd.platform,
+      platform: cmd.image || publish ? undefined : cmd.platform,
       'no-cache': String(cmd.noCache),
       tags: cmd.tags.join('\n')
     });
@@ -91,7 +96,10 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   }
 
   const baseline = cmd.baselineReport ? await readReportFile(path.resolve(io.cwd, cmd.baselineReport)) : undefined;
-  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint }, io.runtime);
+  const report = await runAudit(
+    { build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint, platform: cmd.image ? cmd.platform : undefined, insecureRegistries: cmd.insecureRegistries, env: io.env, publish },
+    io.runtime
+  );
   const diff = baseline ? compareReports(baseline, report) : undefined;
   report.verdict = evaluateThresholds(report, diff, config.thresholds);
   await writeOutputs(report, cmd, io, diff);

@@ -1,4 +1,5 @@
 // Report(base) × Report(head) → ReportDiff. Pure.
+import { comparePlatforms } from './platforms.js';
 import type { Finding, Report } from '../report/types.js';
 import { matchSteps } from './steps.js';
 import type { MetricDelta, MetricName, MetricUnit, ReportDiff } from './types.js';
@@ -37,9 +38,15 @@ export function compareReports(base: Report, head: Report, baseLabel?: string): 
     steps: matchSteps(base, head),
     newFindings: head.findings.filter((f) => !baseFingerprints.has(f.fingerprint)),
     existingFindings: head.findings.filter((f) => baseFingerprints.has(f.fingerprint)),
-    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint))
+    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint)),
+    ...withPlatforms(base, head)
   };
 }
+
+const withPlatforms = (base: Report, head: Report) => {
+  const platforms = comparePlatforms(base, head);
+  return platforms ? { platforms } : {};
+};
 
 /** The metric row by name (always present in a diff). */
 export const metric = (diff: ReportDiff, name: MetricName): MetricDelta => diff.metrics.find((m) => m.name === name)!;

@@ -65,4 +65,6 @@ export interface ReportDiff {
   existingFindings: Finding[];
   /** Base findings gone in head. */
   fixedFindings: Finding[];
+  /** Multi-platform images: each head platform against the same platform of the base (compare/platforms.ts). */
+  platforms?: import('./platforms.js').PlatformDiff[];
 }

@@ -8,6 +8,7 @@ import { FilesystemModel, type FileVisibility } from './fs-model.js';
 import { readImageArchive, streamDockerSave, type ImageArchive } from './reader.js';
 import { runImageRules } from './rules/index.js';
 import type { LayerSubscriber } from './types.js';
+import type { SourceImage } from './sources/types.js';
 
 export type { FileVisibility, Visibility } from './fs-model.js';
 
@@ -31,6 +32,8 @@ export interface AnalyseOptions {
   onBytes?: (bytes: number) => void;
   /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
   openArchive?: (imageId: string) => NodeJS.ReadableStream;
+  /** Read from this source (registry, OCI layout, archive) instead of the engine: no `docker` call at all. */
+  source?: SourceImage;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,6 +41,7 @@ type Json = any;
 
 export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis> {
   const { ref, runtime, config } = opts;
+  if (opts.source) return analyseSourceImage(opts, opts.source);
   const inspected = await inspectImage(ref, runtime);
   if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
     // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
@@ -62,6 +66,19 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
     throw new UserError(`Image ${ref} changed while it was being read (expected ${inspected.Id}, read ${archive.configDigest}).`, 'Re-run the audit once the build has finished.');
   }
   return buildAnalysis(ref, inspected, archive, model, config, opts.baseLayerCount ?? 0);
+}
+
+/** The same analysis from a non-engine source: sizes from the stream (as Docker counts a pulled image). */
+async function analyseSourceImage(opts: AnalyseOptions, source: SourceImage): Promise<ImageAnalysis> {
+  const model = new FilesystemModel();
+  const started = Date.now();
+  const read = await source.read([model, ...(opts.subscribers ?? [])]);
+  opts.runtime.log.debug(`read ${opts.ref}: ${read.layerStats.length} layers in ${Date.now() - started} ms`);
+  const analysis = buildAnalysis(opts.ref, {}, read, model, opts.config, opts.baseLayerCount ?? 0);
+  analysis.image.compressedSizeSource = read.compressedSizeSource;
+  if (source.platform) analysis.image.platform = source.platform;
+  if (source.manifestDigest) analysis.image.manifestDigest = source.manifestDigest;
+  return analysis;
 }
 
 async function inspectImage(ref: string, runtime: Runtime): Promise<Json> {
@@ -144,6 +161,7 @@ export function buildAnalysis(
     architecture: archive.config?.architecture ?? inspected?.Architecture,
     size,
     compressedSize: layerStats.reduce((n, s) => n + s.compressedSize, 0),
+    compressedSizeSource: layerCount > 0 && layerStats.every((s) => s.compressedExact) ? 'manifest' : 'estimate',
     layers: layerCount,
     wastedBytes: totals.wastedBytes,
     userWastedBytes: split.user,

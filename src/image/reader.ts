@@ -390,3 +390,40 @@ export function streamDockerSave(ref: string, dockerCommand = 'docker'): NodeJS.
   });
   return out;
 }
+
+/** What parseLayerTar measured for one uncompressed layer tar. */
+export interface LayerTarStats {
+  /** sha256 of the uncompressed tar, `sha256:…` (the diff id). */
+  diffId: string;
+  tarBytes: number;
+  size: number;
+  entries: number;
+}
+
+/**
+ * Parses one uncompressed layer tar from `source`, feeding its entries to `subscribers` under `layerKey`, exactly
+ * as a layer inside `docker save` is parsed. For image sources other than `docker save` (registry, OCI layout):
+ * the caller decompresses and verifies the blob; this measures the tar.
+ */
+export async function parseLayerTar(
+  layerKey: string,
+  source: AsyncIterable<Buffer>,
+  subscribers: LayerSubscriber[]
+): Promise<LayerTarStats> {
+  const hash = createHash('sha256');
+  const parser = new LayerTarParser(layerKey, subscribers);
+  let tarBytes = 0;
+  try {
+    for await (const chunk of source) {
+      tarBytes += chunk.length;
+      hash.update(chunk);
+      parser.write(chunk);
+    }
+    parser.end();
+  } catch (err) {
+    if (err instanceof TarFormatError) throw corrupt(`layer ${layerKey}: ${err.message}`);
+    throw err;
+  }
+  const counts = parser.counts;
+  return { diffId: `sha256:${hash.digest('hex')}`, tarBytes, size: counts.size, entries: counts.entries };
+}

@@ -4,16 +4,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
-import type { Finding, Report } from '../report/types.js';
+import type { Finding, PlatformReport, Report } from '../report/types.js';
 import { cancellationOf, type Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import type { BuildInputs } from '../build/inputs.js';
 import { checkBuildPaths, runBuild } from '../build/run.js';
-import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
+import { ensureBuildx, ensureEngine, ensureImage, imageExists, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
 import { displayRawNamesDeep } from '../image/layer-tar.js';
-import { createSecretScan, redactReport } from '../secrets/index.js';
+import { createSecretScan, redactReport, type RedactionEntry } from '../secrets/index.js';
+import { openSource, parseSourceText, type ImageSource, type SourceImage } from '../image/sources/index.js';
+import { registrySource } from '../image/sources/registry.js';
+import { archiveSource } from '../image/sources/archive.js';
+import { ociLayoutSource } from '../image/sources/layout.js';
+import { checkPublishDriver, needsPublish, planPublish, publishArgs, type PublishInputs } from '../build/publish.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -27,6 +32,46 @@ export interface AuditOptions {
   cwd?: string;
   /** Skip the Dockerfile lint (e.g. `lint` input false). */
   skipLint?: boolean;
+  /** For an image index: `os/arch[/variant]`, or `all` for every platform (attestations skipped). */
+  platform?: string;
+  /** Registries reachable over plain HTTP or with an unverified certificate (insecure-registries). */
+  insecureRegistries?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Build-push-action's platforms/push/outputs: build without --load and analyse what was pushed or written. */
+  publish?: PublishInputs;
+}
+
+/**
+ * Where `image` is read from: an explicit source (registry://, oci-layout://, docker-archive://, oci-archive://);
+ * for a bare reference the local engine when it answers and has the image, else the registry. Undefined = engine.
+ */
+export async function chooseSource(image: string, opts: AuditOptions, runtime: Runtime): Promise<ImageSource | undefined> {
+  const sourceOpts = { insecureRegistries: opts.insecureRegistries, env: opts.env, cwd: opts.cwd };
+  const explicit = openSource(image, sourceOpts);
+  if (explicit) return explicit;
+  const { kind, rest } = parseSourceText(image);
+  if (kind === 'engine') return undefined;
+  let engineDown: unknown;
+  await ensureEngine(runtime).catch((e: unknown) => (engineDown = e));
+  if (!engineDown && !rest.startsWith('-') && (await imageExists(runtime, rest))) return undefined;
+  if (rest.startsWith('-') || /^[0-9a-f]{12,64}$|^sha256:/.test(rest)) return undefined; // ids exist only in an engine
+  runtime.log.info(`${rest} is not in ${engineDown ? 'a local engine (none reachable)' : 'the local engine'}; reading it from its registry.`);
+  const registry = registrySource(rest, sourceOpts);
+  // Both places were tried: when the registry fails too, say so for both.
+  return {
+    ...registry,
+    resolve: (platform) =>
+      registry.resolve(platform).catch((e: unknown) => {
+        const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+        if (engineDown instanceof UserError) {
+          throw new UserError(`${engineDown.message.split('\n')[0]} Reading ${rest} from its registry instead failed too: ${why}`, engineDown.hint);
+        }
+        throw new UserError(
+          `The image '${rest}' does not exist locally and could not be pulled from its registry (${why.replace(/\.$/, '')}).`,
+          'Check the name and tag (docker images lists local ones), log in to its registry first (docker login), or build it with the file/context inputs instead.'
+        );
+      })
+  };
 }
 
 export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Report> {
@@ -51,64 +96,117 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
 
-  await ensureEngine(runtime);
   let ref: string;
+  let source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
+  let platform = opts.platform;
+  if (!source) await ensureEngine(runtime);
   if (opts.image) {
-    await ensureImage(runtime, opts.image);
     ref = opts.image;
+    if (!source) {
+      ref = parseSourceText(opts.image).rest;
+      await ensureImage(runtime, ref);
+    }
   } else {
     await ensureBuildx(runtime, build!.builder);
-    const result = await runBuild(build!, runtime, cwd);
+    const publish = needsPublish(opts.publish) ? opts.publish : undefined;
+    const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
+    if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
+    const result = await runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined);
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
-  }
-
-  const chain = dockerfileText !== undefined ? shippedChain(dockerfileText, build?.target) : undefined;
-  const baseLayerCount =
-    chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
-
-  const secretScan = createSecretScan({ config, runtime });
-  const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
-  const analysis = await runtime.log
-    .group(`Analyse ${ref}`, () => analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount }))
-    .finally(endAnalysis);
-  findings.push(...analysis.findings, ...secretScan.findings(analysis));
-
-  // Attribute layers (and the findings on them) to Dockerfile lines.
-  if (chain && analysis.image.history) {
-    const steps = attributeHistory(analysis.image.history, chain.steps);
-    analysis.image.history.forEach((h, i) => {
-      const step = steps[i];
-      if (step && h.layer !== undefined && analysis.layers[h.layer]) {
-        const { instruction, line, endLine, stage } = step;
-        analysis.layers[h.layer].step = { instruction, line, endLine, stage };
-      }
-    });
-    for (const f of findings) {
-      // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
-      const historyIndex = Array.isArray(f.details?.steps) ? (f.details.steps as number[])[0] : undefined;
-      const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
-      if (step && !f.file) {
-        f.file = build!.file;
-        f.line = step.line;
-        f.endLine = step.endLine;
-      }
+    if (publish) {
+      // Read back what was published, never a --load: every platform of a multi-platform build by default.
+      const sourceOpts = { insecureRegistries: opts.insecureRegistries, env: opts.env, cwd };
+      const digest = String(result.metadata['containerimage.digest'] ?? '');
+      if (plan.kind === 'registry') source = registrySource(/^sha256:[0-9a-f]{64}$/.test(digest) ? `${plan.ref.replace(/@.*$/, '')}@${digest}` : plan.ref, sourceOpts);
+      else if (plan.kind === 'oci-layout') source = ociLayoutSource(plan.path, sourceOpts);
+      else if (plan.kind === 'oci-archive') source = archiveSource('oci-archive', plan.path, sourceOpts);
+      platform ??= publish.platforms.length > 1 ? 'all' : undefined;
     }
   }
 
+  const chain = dockerfileText !== undefined ? shippedChain(dockerfileText, build?.target) : undefined;
+  // Without an engine the base image's layer count is not known locally: base/user split stays unset.
+  const baseLayerCount =
+    chain?.baseImage === undefined
+      ? undefined
+      : chain.baseImage === 'scratch'
+        ? 0
+        : await layerCount(runtime, chain.baseImage).catch(() => undefined);
+
+  const images: (SourceImage | undefined)[] = source ? await source.resolve(platform) : [undefined];
+  const redactions: RedactionEntry[] = [];
+  const platforms: PlatformReport[] = [];
+  for (const sourceImage of images) {
+    const secretScan = createSecretScan({ config, runtime });
+    const label = sourceImage?.platform ? `${ref} (${sourceImage.platform})` : ref;
+    const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
+    const analysis = await runtime.log.group(`Analyse ${label}`, () =>
+      analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, source: sourceImage }).finally(endAnalysis)
+    );
+    const imageFindings = [...analysis.findings, ...secretScan.findings(analysis)];
+    if (chain && analysis.image.history) attribute(analysis, imageFindings, chain.steps, build!.file);
+    redactions.push(...secretScan.redactions);
+    platforms.push({
+      platform: analysis.image.platform ?? `${analysis.image.os ?? 'unknown'}/${analysis.image.architecture ?? 'unknown'}`,
+      image: analysis.image,
+      layers: analysis.layers,
+      findings: applyRuleConfig([...findings, ...imageFindings], config),
+      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories } as object)
+    });
+  }
+  const first = platforms[0] as PlatformReport & Pick<Report, 'wastedFiles' | 'largestDirectories'>;
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'image-audit', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
     source: build ? { dockerfile: build.file, context: build.context, target: build.target } : undefined,
-    image: analysis.image,
-    layers: analysis.layers,
-    findings: applyRuleConfig(findings, config),
-    wastedFiles: analysis.wastedFiles,
-    largestDirectories: analysis.largestDirectories
+    image: first.image,
+    layers: first.layers,
+    findings: [...first.findings],
+    wastedFiles: first.wastedFiles,
+    largestDirectories: first.largestDirectories
   };
+  if (platform === 'all' || platforms.length > 1) {
+    report.platforms = platforms.map(({ platform, image, layers, findings: f }) => ({ platform, image, layers, findings: f }));
+    // The gate and SARIF read top-level findings: a secret only in the arm64 image must count too. Findings of
+    // other platforms join once (by fingerprint), named by platform; their layer indexes are not the top level's.
+    const seen = new Set(report.findings.map((f) => f.fingerprint));
+    for (const p of platforms.slice(1)) {
+      for (const f of p.findings) {
+        if (seen.has(f.fingerprint)) continue;
+        seen.add(f.fingerprint);
+        const { layer: _layer, ...rest } = f;
+        report.findings.push({ ...rest, details: { ...f.details, platform: p.platform } });
+      }
+    }
+  }
   // File names are keyed by their raw bytes during the analysis; the report shows invalid UTF-8 as `\xNN`.
-  return displayRawNamesDeep(redactReport(report, secretScan));
+  return displayRawNamesDeep(redactReport(report, redactions));
+}
+
+type Analysis = Awaited<ReturnType<typeof analyseImage>>;
+
+/** Attribute layers (and the findings on them) to Dockerfile lines. */
+function attribute(analysis: Analysis, findings: Finding[], chainSteps: Parameters<typeof attributeHistory>[1], dockerfile: string): void {
+  const steps = attributeHistory(analysis.image.history!, chainSteps);
+  analysis.image.history!.forEach((h, i) => {
+    const step = steps[i];
+    if (step && h.layer !== undefined && analysis.layers[h.layer]) {
+      const { instruction, line, endLine, stage } = step;
+      analysis.layers[h.layer].step = { instruction, line, endLine, stage };
+    }
+  });
+  for (const f of findings) {
+    // Layer findings point at the layer's step; history/config findings (no layer) carry history indexes.
+    const historyIndex = Array.isArray(f.details?.steps) ? (f.details.steps as number[])[0] : undefined;
+    const step = f.layer !== undefined ? analysis.layers[f.layer]?.step : historyIndex !== undefined ? steps[historyIndex] : undefined;
+    if (step && !f.file) {
+      f.file = dockerfile;
+      f.line = step.line;
+      f.endLine = step.endLine;
+    }
+  }
 }
 
 /** `rules: { id: off | severity }` from the config applies to every stage's findings alike. */

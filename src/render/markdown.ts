@@ -9,6 +9,7 @@ import type { Finding, Report, ThresholdResult } from '../report/types.js';
 import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
 import { code, escapeMarkdown, num, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
+import { renderPlatformsMarkdown } from './platforms.js';
 
 /**
  * GitHub rejects comment bodies over 65,536 characters (HTTP 422). Counted here in UTF-8 bytes (never fewer than
@@ -206,6 +207,7 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
   parts.push(heading, verdictLine(report));
   if (!diff && report.image) parts.push('_No baseline: showing this build only._');
   parts.push(metricsTable(report, diff));
+  parts.push(...[renderPlatformsMarkdown(report, diff)].filter(Boolean));
 
   if (diff) {
     parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps, limits.cut));

@@ -4,6 +4,7 @@
 import type { Finding, Report } from '../report/types.js';
 import { formatBytes } from '../util/bytes.js';
 import { num, singleLine as t } from './escape.js';
+import { renderPlatformsText } from './platforms.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -23,12 +24,13 @@ export function renderText(report: Report): string {
     out.push(`image-audit ${t(report.tool.version)} — ${t(img.ref ?? img.id)}`);
     out.push('');
     out.push(`  size             ${formatBytes(img.size)} (${img.size} bytes)`);
-    out.push(`  compressed size  ${formatBytes(img.compressedSize)} (estimated pull size)`);
+    out.push(`  compressed size  ${formatBytes(img.compressedSize)} (${img.compressedSizeSource === 'manifest' ? 'pull size, from the manifest' : 'estimated pull size'})`);
     out.push(`  layers           ${num(img.layers)}${img.baseLayers ? ` (${num(img.baseLayers)} from the base image)` : ''}`);
     out.push(`  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (yours: ${formatBytes(img.userWastedBytes)}, base: ${formatBytes(img.baseWastedBytes)})` : ''}`);
     out.push(`  efficiency       ${(img.efficiency * 100).toFixed(1)} %`);
     if (img.packages !== undefined) out.push(`  OS packages      ${num(img.packages)}`);
     if (img.executables !== undefined) out.push(`  executables      ${num(img.executables)}`);
+    out.push(...renderPlatformsText(report));
     out.push('');
     out.push('Layers (bottom first):');
     for (const l of report.layers) {

@@ -125,7 +125,10 @@ export const imageReportSchema = z.object({
       workdir: str(MAX_PATH).optional(),
       labels: z.record(str(MAX_SHORT), str(MAX_TEXT)).optional()
     })
-    .optional()
+    .optional(),
+  compressedSizeSource: z.enum(['manifest', 'estimate']).optional(),
+  platform: str(MAX_ID).optional(),
+  manifestDigest: str(MAX_ID).optional()
   // New ImageReport fields go here.
 });
 
@@ -162,7 +165,11 @@ export const reportSchema = z.object({
   findings: list(findingSchema),
   wastedFiles: list(wastedFileSchema).optional(),
   largestDirectories: list(directoryUsageSchema).optional(),
-  verdict: verdictSchema.optional()
+  verdict: verdictSchema.optional(),
+  platforms: list(
+    z.object({ platform: str(MAX_ID), image: imageReportSchema, layers: list(layerReportSchema, MAX_LAYERS), findings: list(findingSchema) }),
+    256
+  ).optional()
   // New Report fields go here (optional, like the ones above).
 });
 

@@ -96,6 +96,15 @@ export interface ImageReport {
   size: number;
   /** Estimated pull size: the gzip size of each layer tar, as a registry stores them (±3 %). */
   compressedSize: number;
+  /**
+   * Where compressedSize comes from: `manifest` = the sum of the manifest's layer sizes (exact pull size; registry,
+   * OCI layout/archive), `estimate` = gzip -6 of each layer tar (engine, docker-archive).
+   */
+  compressedSizeSource?: 'manifest' | 'estimate';
+  /** `os/arch[/variant]` the image was chosen for, when read from an index (multi-platform image). */
+  platform?: string;
+  /** Digest of the image manifest, when read from a registry or OCI source. */
+  manifestDigest?: string;
   /** Number of filesystem layers (RootFS.Layers). */
   layers: number;
   /** Bytes present in some layer but not visible in the final filesystem. */
@@ -160,4 +169,18 @@ export interface Report {
   wastedFiles?: WastedFile[];
   largestDirectories?: DirectoryUsage[];
   verdict?: Verdict;
+  /**
+   * Every analysed platform of a multi-platform image (`--platform all`), in index order. The top-level image,
+   * layers and findings are those of the first entry.
+   */
+  platforms?: PlatformReport[];
+}
+
+/** One platform of a multi-platform image. */
+export interface PlatformReport {
+  /** `linux/arm64`, `linux/arm/v7`. */
+  platform: string;
+  image: ImageReport;
+  layers: LayerReport[];
+  findings: Finding[];
 }
