@@ -2,9 +2,14 @@
 import { parseBuildInputs, type BuildInputs, type RawBuildInputs } from '../build/inputs.js';
 import { parseBaselineMode, type BaselineMode } from '../baseline/index.js';
 import { UserError } from '../util/errors.js';
+import { parseBoolean } from '../util/boolean.js';
 import { THRESHOLD_NAMES } from '../config/load.js';
+import { splitIgnoreList } from '../config/ignore.js';
 
-export const BUILD_INPUTS = ['context', 'file', 'target', 'build-args', 'secrets', 'builder', 'cache-from', 'cache-to', 'no-cache', 'platform', 'tags'] as const;
+export const BUILD_INPUTS = [
+  'context', 'file', 'target', 'build-args', 'secrets', 'secret-envs', 'secret-files', 'builder', 'cache-from', 'cache-to', 'no-cache',
+  'platforms', 'platform', 'tags'
+] as const;
 // The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
 export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
 
@@ -28,15 +33,14 @@ export interface ActionInputs {
   auditIssue: boolean;
   sarifFile?: string;
   reportFile?: string;
+  /** Rule ids (ours or hadolint's) to turn off, from `ignore`. */
+  ignore: string[];
+  /** Report-only (`no-fail`, as hadolint-action): failed thresholds do not fail the step. */
+  noFail: boolean;
 }
 
-export function parseBooleanInput(name: string, text: string, fallback: boolean): boolean {
-  const v = text.trim().toLowerCase();
-  if (v === '') return fallback;
-  if (['true', 'yes', 'on', '1'].includes(v)) return true;
-  if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new UserError(`Input ${name}: '${text}' is not a boolean.`, `Use true or false.`);
-}
+/** The one boolean parser (util/boolean.ts), naming the input in its error. */
+export const parseBooleanInput = (name: string, text: string, fallback: boolean): boolean => parseBoolean(`Input ${name}`, text, fallback);
 
 export function readInputs(getInput: (name: string) => string): ActionInputs {
   const opt = (name: string) => getInput(name).trim() || undefined;
@@ -85,6 +89,8 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     checkName: opt('check-name'),
     auditIssue: parseBooleanInput('audit-issue', getInput('audit-issue'), false),
     sarifFile: opt('sarif-file'),
-    reportFile: opt('report-file')
+    reportFile: opt('report-file'),
+    ignore: splitIgnoreList(getInput('ignore')),
+    noFail: parseBooleanInput('no-fail', getInput('no-fail'), false)
   };
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getOctokit } from '@actions/github';
 import { applyThresholdInput, loadConfig } from '../config/load.js';
+import { applyIgnore } from '../config/ignore.js';
 import { runAudit } from '../pipeline/audit.js';
 import { resolveBaseline, type AuditFn, type Baseline } from '../baseline/index.js';
 import { compareReports, metric } from '../compare/index.js';
@@ -19,6 +20,7 @@ import { renderSarif } from '../render/sarif.js';
 import { parseReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isUserError, UserError } from '../util/errors.js';
+import { ruleDocsUrl } from '../version.js';
 import type { Runtime } from '../util/runtime.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import type { ActionHost } from './host.js';
@@ -114,6 +116,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
 
   const config = await loadConfig({ path: inputs.config, cwd });
   for (const [name, text] of Object.entries(inputs.thresholds)) applyThresholdInput(config.thresholds, name, text, `input ${name}`);
+  const ignored = applyIgnore(config.rules, inputs.ignore, 'Input ignore');
+  if (ignored.unmapped.length) runtime.log.info(`ignore: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent (docs/hadolint-mapping.md); nothing to turn off.`);
 
   const pr = context.payload?.pull_request;
   const prNumber: number | undefined = inputs.prNumber ?? (typeof pr?.number === 'number' ? pr.number : undefined);
@@ -237,9 +241,12 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
 
   // 5. Only now, with everything written, fail the step if a threshold failed.
   const verdict = head.verdict!;
-  if (!verdict.passed) host.setFailed(`image-audit ${verdict.summary}`);
+  // no-fail (report-only): every report above is written; the step passes and the verdict output says failed.
+  const fail = !verdict.passed && !inputs.noFail;
+  if (fail) host.setFailed(`image-audit ${verdict.summary}`);
+  else if (!verdict.passed) runtime.log.warning(`image-audit ${verdict.summary} (no-fail: the step passes)`);
   else runtime.log.info(`image-audit ${verdict.summary}`);
-  return { report: head, diff, failed: !verdict.passed, message: verdict.summary };
+  return { report: head, diff, failed: fail, message: verdict.summary };
 }
 
 function imageIdentity(inputs: ActionInputs, report: Report): { key: string; title: string } {
@@ -310,12 +317,19 @@ function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undef
   host.setOutput('failed-thresholds', verdict.checks.filter((c) => !c.passed).map((c) => c.name).join(','));
   const img = report.image;
   if (img) {
+    // build-push-action's names; image-id stays as an alias.
+    host.setOutput('imageid', img.id);
     host.setOutput('image-id', img.id);
     host.setOutput('size', img.size);
     host.setOutput('compressed-size', img.compressedSize);
     host.setOutput('layers', img.layers);
     host.setOutput('wasted', img.wastedBytes);
     host.setOutput('efficiency', img.efficiency.toFixed(4));
+  }
+  if (report.buildMetadata) {
+    const digest = report.buildMetadata['containerimage.digest'];
+    if (typeof digest === 'string') host.setOutput('digest', digest);
+    host.setOutput('metadata', JSON.stringify(report.buildMetadata));
   }
   if (diff) {
     const size = metric(diff, 'size');
@@ -347,7 +361,8 @@ function annotationsFor(report: Report): { level: Level; message: string; props:
       const { title, message } = annotationMessage(f);
       return {
         level: LEVEL[f.severity],
-        message,
+        // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
+        message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
         props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
       };
     });
@@ -359,6 +374,14 @@ function checkAnnotations(report: Report): CheckAnnotation[] {
     .filter((f) => !f.suppressed && f.file && f.line)
     .map((f) => {
       const { title, message } = annotationMessage(f);
-      return { path: f.file!, start_line: f.line!, end_line: f.endLine ?? f.line!, annotation_level: levels[f.severity], message, title };
+      return {
+        path: f.file!,
+        start_line: f.line!,
+        end_line: f.endLine ?? f.line!,
+        annotation_level: levels[f.severity],
+        message,
+        title,
+        raw_details: `Rule: ${ruleDocsUrl(f.rule)}`
+      };
     });
 }

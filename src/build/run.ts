@@ -57,7 +57,10 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     // (Secret input values were registered above, whatever their length.)
     const secretArgs = secretBuildArgValues(inputs.buildArgs).filter((v) => v.length >= 4);
     for (const value of secretArgs) runtime.maskSecret(value);
-    const hidden = [...secretArgs, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
+    // secret-envs values are read by buildx from the environment; redact them from its output too.
+    const envSecrets = (inputs.secretEnvs ?? []).map((s) => process.env[s.from] ?? '').filter((v) => v.length >= 4);
+    for (const value of envSecrets) runtime.maskSecret(value);
+    const hidden = [...secretArgs, ...envSecrets, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
     const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';

@@ -26,6 +26,10 @@ export interface AuditCommand {
   baselineReport?: string;
   /** Threshold flags by input name (`max-size` → `200MB`). */
   thresholds: Record<string, string>;
+  /** `--ignore` values (rule ids or hadolint ids, comma separated or repeated). */
+  ignore: string[];
+  /** `--no-fail`: exit 0 when a threshold fails (report only). */
+  noFail: boolean;
 }
 
 export interface LintCommand {
@@ -50,7 +54,8 @@ export const USAGE = `Usage:
                     [--secret id=ID,env=VAR | --secret id=ID,src=FILE]… [--baseline-report FILE]
                     [--max-size 200MB] [--max-compressed-size S] [--max-layers N] [--max-size-increase 10%]
                     [--max-layers-increase N] [--max-wasted 5%] [--min-efficiency 0.9]
-                    [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+                    [--max-user-wasted 10%] [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+                    [--ignore RULE[,RULE…]]… [--no-fail]
   image-audit lint <Dockerfile> [--context DIR] [--target T] [--format text|json|sarif] [--config FILE]
   image-audit --help | --version
 
@@ -102,6 +107,8 @@ function parseAudit(argv: string[]): AuditCommand {
       sarif: { type: 'string' },
       config: { type: 'string' },
       'baseline-report': { type: 'string' },
+      ignore: { type: 'string', multiple: true },
+      'no-fail': { type: 'boolean' },
       ...thresholdOptions
     }
   });
@@ -129,7 +136,9 @@ function parseAudit(argv: string[]): AuditCommand {
     sarif: v.sarif as string | undefined,
     config: v.config as string | undefined,
     baselineReport: v['baseline-report'] as string | undefined,
-    thresholds
+    thresholds,
+    ignore: ((v.ignore as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    noFail: Boolean(v['no-fail'])
   };
 }
 

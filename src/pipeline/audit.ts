@@ -52,12 +52,16 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
 
   await ensureEngine(runtime);
   let ref: string;
+  let buildMetadata: Record<string, unknown> | undefined;
   if (opts.image) {
     await ensureImage(runtime, opts.image);
     ref = opts.image;
   } else {
     await ensureBuildx(runtime, build!.builder);
     const result = await runBuild(build!, runtime, cwd);
+    // Provenance records build args (which may hold secrets): not kept.
+    const { ['buildx.build.provenance']: _provenance, ...metadata } = result.metadata;
+    buildMetadata = metadata;
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
   }
@@ -103,7 +107,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     layers: analysis.layers,
     findings: applyRuleConfig(findings, config),
     wastedFiles: analysis.wastedFiles,
-    largestDirectories: analysis.largestDirectories
+    largestDirectories: analysis.largestDirectories,
+    ...(buildMetadata ? { buildMetadata } : {})
   };
   return redactReport(report, secretScan);
 }

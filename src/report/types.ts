@@ -158,4 +158,10 @@ export interface Report {
   wastedFiles?: WastedFile[];
   largestDirectories?: DirectoryUsage[];
   verdict?: Verdict;
+  /**
+   * When built here: buildx's `--metadata-file` result, as build-push-action's `metadata` output has it (its
+   * `digest` output is `containerimage.digest`). Provenance (`buildx.build.provenance`, which records build
+   * arguments) is left out.
+   */
+  buildMetadata?: Record<string, unknown>;
 }
