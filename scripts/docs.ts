@@ -85,7 +85,9 @@ export function rulePage(m: RuleMeta): string {
 }
 
 export function rulesTable(metas: readonly RuleMeta[]): string {
-  const rows = metas.map((m) => `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.category} | ${m.defaultSeverity} | ${oneLine(m.shortDescription)} | ${hadolintCell(m)} |`);
+  const rows = metas.map(
+    (m) => `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.category} | ${m.defaultSeverity} | ${oneLine(m.shortDescription)} | ${hadolintCell(m)} |`
+  );
   return ['| rule | stage | default | flags | hadolint |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -98,7 +100,13 @@ export function hadolintMapping(metas: readonly RuleMeta[]): string {
   const byHadolint = new Map<string, string[]>();
   for (const m of metas) for (const h of m.hadolint ?? []) byHadolint.set(h, [...(byHadolint.get(h) ?? []), m.id]);
   const ids = [...byHadolint.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const rows = ids.map((h) => `| [${h}](https://github.com/hadolint/hadolint/wiki/${h}) | ${byHadolint.get(h)!.map((id) => `[\`${id}\`](rules/${id}.md)`).join(', ')} |`);
+  const rows = ids.map(
+    (h) =>
+      `| [${h}](https://github.com/hadolint/hadolint/wiki/${h}) | ${byHadolint
+        .get(h)!
+        .map((id) => `[\`${id}\`](rules/${id}.md)`)
+        .join(', ')} |`
+  );
   const none = metas.filter((m) => m.hadolint !== undefined && m.hadolint.length === 0).map((m) => `[\`${m.id}\`](rules/${m.id}.md)`);
   const unknown = metas.filter((m) => m.hadolint === undefined).map((m) => `\`${m.id}\``);
   return [
@@ -108,7 +116,7 @@ export function hadolintMapping(metas: readonly RuleMeta[]): string {
     '',
     'For users coming from [hadolint](https://github.com/hadolint/hadolint) / hadolint-action. The `ignore` input',
     '(and `--ignore`) accepts these hadolint ids and turns off the image-audit rules they map to; a hadolint id',
-    'with no equivalent here is reported in the log and changes nothing. The table is generated from each rule\'s',
+    "with no equivalent here is reported in the log and changes nothing. The table is generated from each rule's",
     '`hadolint` metadata.',
     '',
     '| hadolint | image-audit |',

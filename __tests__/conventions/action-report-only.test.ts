@@ -17,11 +17,16 @@ afterAll(() => gh.stop());
 
 async function runStep(inputs: Record<string, string>) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ia-conv-'));
-  const report = makeReport([{ instruction: 'RUN a', line: 1, size: 5 * MiB }], [finding({ rule: 'package-cache-in-image', category: 'image', severity: 'warning', message: 'apt lists', file: 'Dockerfile', line: 1 })]);
+  const report = makeReport(
+    [{ instruction: 'RUN a', line: 1, size: 5 * MiB }],
+    [finding({ rule: 'package-cache-in-image', category: 'image', severity: 'warning', message: 'apt lists', file: 'Dockerfile', line: 1 })]
+  );
   const file = path.join(dir, 'h.json');
   writeFileSync(file, JSON.stringify(report));
   const step = stepEnv({ apiUrl: gh.url, eventName: 'workflow_dispatch', inputs: { 'from-report': file, comment: 'false', ...inputs }, dir });
-  const { result, stdout } = await withEnv(step.env, () => captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir })));
+  const { result, stdout } = await withEnv(step.env, () =>
+    captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir }))
+  );
   return { result, stdout, outputs: step.outputs() };
 }
 
@@ -37,7 +42,9 @@ describe('report-only mode and ignore', () => {
 
   test('annotations link to the rule page', async () => {
     const { stdout } = await runStep({});
-    expect(stdout).toMatch(/::warning title=package-cache-in-image,file=Dockerfile,line=1,endLine=1::apt lists%0A%0ARule: https:\/\/github\.com\/.*\/docs\/rules\/package-cache-in-image\.md/);
+    expect(stdout).toMatch(
+      /::warning title=package-cache-in-image,file=Dockerfile,line=1,endLine=1::apt lists%0A%0ARule: https:\/\/github\.com\/.*\/docs\/rules\/package-cache-in-image\.md/
+    );
   });
 
   test('a bad ignore entry is an input error naming the input', async () => {

@@ -15,7 +15,9 @@ describe('generated docs are fresh', () => {
   const files = generateDocs(root);
 
   test('every generated file matches what is committed', () => {
-    const stale = [...files].filter(([rel, content]) => !existsSync(path.join(root, rel)) || readFileSync(path.join(root, rel), 'utf8') !== content).map(([rel]) => rel);
+    const stale = [...files]
+      .filter(([rel, content]) => !existsSync(path.join(root, rel)) || readFileSync(path.join(root, rel), 'utf8') !== content)
+      .map(([rel]) => rel);
     if (stale.length) throw new Error(`Stale or missing generated docs: ${stale.join(', ')}. ${FIX}`);
   });
 
@@ -32,7 +34,15 @@ describe('generated docs are fresh', () => {
 });
 
 describe('generator', () => {
-  const minimal: RuleMeta = { id: 'x-rule', category: 'image', defaultSeverity: 'info', shortDescription: 'Flags x', fullDescription: 'Why.', help: 'Fix.', tags: [] };
+  const minimal: RuleMeta = {
+    id: 'x-rule',
+    category: 'image',
+    defaultSeverity: 'info',
+    shortDescription: 'Flags x',
+    fullDescription: 'Why.',
+    help: 'Fix.',
+    tags: []
+  };
 
   test('tolerates missing optional fields (examples, hadolint) and says so', () => {
     const page = rulePage(minimal);
@@ -45,7 +55,9 @@ describe('generator', () => {
     const page = rulePage({ ...minimal, examples: { bad: 'RUN echo ```', good: 'RUN true' }, hadolint: ['DL3009'] });
     expect(page).toContain('````dockerfile\nRUN echo ```\n````');
     expect(page).toContain('[DL3009](https://github.com/hadolint/hadolint/wiki/DL3009)');
-    expect(hadolintMapping([{ ...minimal, hadolint: ['DL3009'] }])).toContain('| [DL3009](https://github.com/hadolint/hadolint/wiki/DL3009) | [`x-rule`](rules/x-rule.md) |');
+    expect(hadolintMapping([{ ...minimal, hadolint: ['DL3009'] }])).toContain(
+      '| [DL3009](https://github.com/hadolint/hadolint/wiki/DL3009) | [`x-rule`](rules/x-rule.md) |'
+    );
   });
 
   test('the README table is replaced between the markers only', () => {

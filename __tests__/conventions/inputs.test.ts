@@ -51,7 +51,11 @@ describe('build-push-action names', () => {
   });
 
   test('cache-from/cache-to: one entry per line, commas kept; tags split on commas too', () => {
-    const b = parseBuildInputs({ 'cache-from': 'user/app:cache,mode=max\n type=gha,scope=web \n', 'cache-to': 'type=local,dest=/c,mode=max', tags: 'a:1, b:2\nc:3' });
+    const b = parseBuildInputs({
+      'cache-from': 'user/app:cache,mode=max\n type=gha,scope=web \n',
+      'cache-to': 'type=local,dest=/c,mode=max',
+      tags: 'a:1, b:2\nc:3'
+    });
     expect(b.cacheFrom).toEqual(['user/app:cache,mode=max', 'type=gha,scope=web']);
     expect(b.cacheTo).toEqual(['type=local,dest=/c,mode=max']);
     expect(b.tags).toEqual(['a:1', 'b:2', 'c:3']);
@@ -117,7 +121,11 @@ describe('dive users: .dive-ci as a threshold source', () => {
 
   test("max-user-wasted judges the user's layers only: base waste and base bytes are excluded", () => {
     // 10 MiB base layer, 4 MiB of own layers of which 1 MiB is hidden by a later own layer.
-    const report = makeReport([{ createdBy: 'ADD rootfs /', size: 10 * MiB, fromBase: true, content: 'b', wasted: 5 * MiB }, { instruction: 'RUN a', size: 2 * MiB, wasted: MiB }, { instruction: 'RUN b', size: 2 * MiB }]);
+    const report = makeReport([
+      { createdBy: 'ADD rootfs /', size: 10 * MiB, fromBase: true, content: 'b', wasted: 5 * MiB },
+      { instruction: 'RUN a', size: 2 * MiB, wasted: MiB },
+      { instruction: 'RUN b', size: 2 * MiB }
+    ]);
     report.image!.userWastedBytes = MiB;
     report.image!.baseWastedBytes = 5 * MiB;
     const t = { ...defaultConfig().thresholds, failOnSecrets: false, failOnLint: 'none' as const };

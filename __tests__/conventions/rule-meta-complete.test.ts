@@ -21,13 +21,19 @@ export function missingFields(): Record<string, string[]> {
 
 (REQUIRE_ALL_FIELDS ? test : test.skip)('every rule has examples and a hadolint field', () => {
   const missing = missingFields();
-  const text = Object.entries(missing).map(([field, ids]) => `${field}: ${ids.join(', ')}`).join('\n');
+  const text = Object.entries(missing)
+    .map(([field, ids]) => `${field}: ${ids.join(', ')}`)
+    .join('\n');
   if (text) throw new Error(`Rules lacking fields (fill them in the rule's metadata, then npm run docs):\n${text}`);
   expect(missing).toEqual({});
 });
 
 test('the image rules (owned here) already have every field', () => {
-  const imageIds = allRuleMetas().filter((m) => m.category === 'image').map((m) => m.id);
-  const missing = Object.values(missingFields()).flat().filter((id) => imageIds.includes(id));
+  const imageIds = allRuleMetas()
+    .filter((m) => m.category === 'image')
+    .map((m) => m.id);
+  const missing = Object.values(missingFields())
+    .flat()
+    .filter((id) => imageIds.includes(id));
   expect(missing).toEqual([]);
 });

@@ -34,7 +34,22 @@ export const DIVE_RULES: Record<string, { threshold: ThresholdName; convert: (v:
 };
 
 const UNIT = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
-const HUMANIZE: Record<string, string> = { '': 'B', b: 'B', k: 'kB', kb: 'kB', m: 'MB', mb: 'MB', g: 'GB', gb: 'GB', kib: 'KiB', ki: 'KiB', mib: 'MiB', mi: 'MiB', gib: 'GiB', gi: 'GiB' };
+const HUMANIZE: Record<string, string> = {
+  '': 'B',
+  b: 'B',
+  k: 'kB',
+  kb: 'kB',
+  m: 'MB',
+  mb: 'MB',
+  g: 'GB',
+  gb: 'GB',
+  kib: 'KiB',
+  ki: 'KiB',
+  mib: 'MiB',
+  mi: 'MiB',
+  gib: 'GiB',
+  gi: 'GiB'
+};
 
 function humanizeBytes(text: string): string {
   const m = UNIT.exec(text);

@@ -16,7 +16,11 @@ export interface IgnoreResult {
 }
 
 /** Splits `a, b\nc` into ids. */
-export const splitIgnoreList = (text: string): string[] => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+export const splitIgnoreList = (text: string): string[] =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Turns off every listed rule in `rules` (mutated). `source` names the input/flag in errors. */
 export function applyIgnore(rules: AuditConfig['rules'], ids: string[], source: string): IgnoreResult {

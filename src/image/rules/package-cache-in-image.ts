@@ -16,8 +16,7 @@ export const packageCacheInImage: ImageRule = {
     shortDescription: 'Package-manager caches or indexes ship in the final image',
     fullDescription:
       'Package-manager caches and indexes (apt lists, .deb archives, apk, pip, npm, yarn, Go, Maven…) are only needed while installing. Visible in the final filesystem, they add megabytes to every pull and no running container reads them. This rule measures the built image, so it also catches caches a base image or an install script leaves behind.',
-    help:
-      'Clean the cache in the same `RUN` that fills it (`rm -rf /var/lib/apt/lists/*`, `pip install --no-cache-dir`, `apk add --no-cache`, `npm ci && npm cache clean --force`), or keep it out of the image with a cache mount:\n\n```dockerfile\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt/lists \\\n    apt-get update && apt-get install -y --no-install-recommends curl\n```',
+    help: 'Clean the cache in the same `RUN` that fills it (`rm -rf /var/lib/apt/lists/*`, `pip install --no-cache-dir`, `apk add --no-cache`, `npm ci && npm cache clean --force`), or keep it out of the image with a cache mount:\n\n```dockerfile\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt/lists \\\n    apt-get update && apt-get install -y --no-install-recommends curl\n```',
     tags: ['size'],
     examples: {
       bad: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',

@@ -11,8 +11,7 @@ export const wastedSpace: ImageRule = {
     shortDescription: "Bytes in the user's layers are hidden by a later layer",
     fullDescription:
       "Files added in one layer and deleted, overwritten or hidden by an opaque directory in a later one still ship in the image: every layer is pulled whole, and `RUN rm` does not remove data from the layer below. The rule judges the user's own layers (the base image's waste cannot be fixed in this Dockerfile) and fires above `waste.min-bytes` / `waste.min-percent` (default 1 MB or 5 % of the image, whichever is larger).",
-    help:
-      'Delete temporary files in the same `RUN` that creates them, avoid `COPY` of files a later step replaces, and set ownership in the copy (`COPY --chown=app:app`) instead of a later `RUN chown -R` that rewrites every file into a new layer.',
+    help: 'Delete temporary files in the same `RUN` that creates them, avoid `COPY` of files a later step replaces, and set ownership in the copy (`COPY --chown=app:app`) instead of a later `RUN chown -R` that rewrites every file into a new layer.',
     tags: ['size'],
     examples: {
       bad: 'FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\nRUN rm /tmp/app.tar.gz',
