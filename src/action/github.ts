@@ -137,6 +137,8 @@ export interface CheckAnnotation {
   annotation_level: 'notice' | 'warning' | 'failure';
   message: string;
   title?: string;
+  /** Shown under the message when expanded: the link to the rule's page. */
+  raw_details?: string;
 }
 
 /** The API takes at most 50 annotations per request: create with the first 50, append the rest by update. */

@@ -3,18 +3,24 @@ import { parseBuildInputs, splitLines, type BuildInputs, type RawBuildInputs } f
 import type { PublishInputs } from '../build/publish.js';
 import { parseBaselineMode, type BaselineMode } from '../baseline/index.js';
 import { UserError } from '../util/errors.js';
+import { parseBoolean } from '../util/boolean.js';
 import { THRESHOLD_NAMES } from '../config/load.js';
+import { splitIgnoreList } from '../config/ignore.js';
 
-export const BUILD_INPUTS = ['context', 'file', 'target', 'build-args', 'secrets', 'builder', 'cache-from', 'cache-to', 'no-cache', 'platform', 'tags'] as const;
+export const BUILD_INPUTS = [
+  'context', 'file', 'target', 'build-args', 'secrets', 'secret-envs', 'secret-files', 'builder', 'cache-from', 'cache-to', 'no-cache',
+  'platforms', 'platform', 'tags'
+] as const;
 // The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
 export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
 /** Every input readInputs may read; action.yml must declare exactly these (__tests__/action/contract.test.ts). */
 export const ACTION_INPUTS = [
   ...BUILD_INPUTS,
-  'platforms',
   'push',
   'outputs',
   'insecure-registries',
+  'ignore',
+  'no-fail',
   'image',
   'from-report',
   'config',
@@ -60,15 +66,14 @@ export interface ActionInputs {
   insecureRegistries: string[];
   /** `push` / `outputs` / several `platforms` when building: analyse what was pushed or written, not --load. */
   publish?: PublishInputs;
+  /** Rule ids (ours or hadolint's) to turn off, from `ignore`. */
+  ignore: string[];
+  /** Report-only (`no-fail`, as hadolint-action): failed thresholds do not fail the step. */
+  noFail: boolean;
 }
 
-export function parseBooleanInput(name: string, text: string, fallback: boolean): boolean {
-  const v = text.trim().toLowerCase();
-  if (v === '') return fallback;
-  if (['true', 'yes', 'on', '1'].includes(v)) return true;
-  if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new UserError(`Input ${name}: '${text}' is not a boolean.`, `Use true or false.`);
-}
+/** The one boolean parser (util/boolean.ts), naming the input in its error. */
+export const parseBooleanInput = (name: string, text: string, fallback: boolean): boolean => parseBoolean(`Input ${name}`, text, fallback);
 
 // Typed by ActionInputName: reading an input that is not in ACTION_INPUTS does not compile.
 export function readInputs(getInput: (name: ActionInputName) => string): ActionInputs {
@@ -79,13 +84,13 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
   const fromReport = opt('from-report');
   // With an image nothing is built, so the platform input picks platforms of that image instead (`all` allowed).
   const imagePlatform = image ? (opt('platforms') ?? opt('platform')) : undefined;
-  if (image) raw.platform = '';
+  if (image) raw.platform = raw.platforms = '';
   const push = parseBooleanInput('push', getInput('push'), false);
   const outputs = splitLines(getInput('outputs'));
   const buildPlatforms = (opt('platforms') ?? opt('platform') ?? '').split(/[\s,]+/).filter(Boolean);
   const publish = !image && (push || outputs.length > 0 || buildPlatforms.length > 1) ? { platforms: buildPlatforms, push, outputs } : undefined;
   // The build's one-platform check does not apply there: publish.platforms carries the list.
-  if (publish) raw.platform = '';
+  if (publish) raw.platform = raw.platforms = '';
   // With only `image`, nothing is built; a Dockerfile given next to it is still linted and used for attribution.
   const wantsBuild = !fromReport && (!image || !!opt('file') || !!opt('context'));
   const build = wantsBuild ? parseBuildInputs(raw) : undefined;
@@ -130,6 +135,8 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
     reportFile: opt('report-file'),
     imagePlatform,
     publish,
-    insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
+    insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean),
+    ignore: splitIgnoreList(getInput('ignore')),
+    noFail: parseBooleanInput('no-fail', getInput('no-fail'), false)
   };
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { applyThresholdInput, loadConfig } from '../config/load.js';
+import { applyIgnore } from '../config/ignore.js';
 import { runAudit } from '../pipeline/audit.js';
 import { resolveBaseline, type AuditFn, type Baseline } from '../baseline/index.js';
 import { compareReports, metric } from '../compare/index.js';
@@ -21,6 +22,7 @@ import { parseReport, serializeReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isCancelledError, isUserError, UserError } from '../util/errors.js';
 import { cancellationOf } from '../util/runtime.js';
+import { ruleDocsUrl } from '../version.js';
 import type { Runtime } from '../util/runtime.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import type { ActionHost } from './host.js';
@@ -149,6 +151,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
 
   const config = await loadConfig({ path: inputs.config, cwd });
   for (const [name, text] of Object.entries(inputs.thresholds)) applyThresholdInput(config.thresholds, name, text, `input ${name}`);
+  const ignored = applyIgnore(config.rules, inputs.ignore, 'Input ignore');
+  if (ignored.unmapped.length) runtime.log.info(`ignore: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent (docs/hadolint-mapping.md); nothing to turn off.`);
 
   const pr = context.payload?.pull_request;
   const prNumber: number | undefined = inputs.prNumber ?? (typeof pr?.number === 'number' ? pr.number : undefined);
@@ -314,9 +318,12 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   cancel.throwIfCancelled();
   // 5. Only now, with everything written, fail the step if a threshold failed.
   const verdict = head.verdict!;
-  if (!verdict.passed) host.setFailed(`image-audit ${verdict.summary}`);
+  // no-fail (report-only): every report above is written; the step passes and the verdict output says failed.
+  const fail = !verdict.passed && !inputs.noFail;
+  if (fail) host.setFailed(`image-audit ${verdict.summary}`);
+  else if (!verdict.passed) runtime.log.warning(`image-audit ${verdict.summary} (no-fail: the step passes)`);
   else runtime.log.info(`image-audit ${verdict.summary}`);
-  return { report: head, diff, failed: !verdict.passed, message: verdict.summary };
+  return { report: head, diff, failed: fail, message: verdict.summary };
 }
 
 /** A commit id as printed in comments (hex only: the payload is not trusted to be well-formed). */
@@ -458,12 +465,19 @@ function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undef
   host.setOutput('failed-thresholds', verdict.checks.filter((c) => !c.passed).map((c) => c.name).join(','));
   const img = report.image;
   if (img) {
+    // build-push-action's names; image-id stays as an alias.
+    host.setOutput('imageid', img.id);
     host.setOutput('image-id', img.id);
     host.setOutput('size', img.size);
     host.setOutput('compressed-size', img.compressedSize);
     host.setOutput('layers', img.layers);
     host.setOutput('wasted', img.wastedBytes);
     host.setOutput('efficiency', img.efficiency.toFixed(4));
+  }
+  if (report.buildMetadata) {
+    const digest = report.buildMetadata['containerimage.digest'];
+    if (typeof digest === 'string') host.setOutput('digest', digest);
+    host.setOutput('metadata', JSON.stringify(report.buildMetadata));
   }
   if (diff) {
     const size = metric(diff, 'size');
@@ -495,7 +509,8 @@ export function annotationsFor(report: Report): { level: Level; message: string;
       const { title, message } = annotationMessage(f);
       return {
         level: LEVEL[f.severity],
-        message,
+        // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
+        message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
         props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
       };
     });
@@ -507,6 +522,14 @@ export function checkAnnotations(report: Report): CheckAnnotation[] {
     .filter((f) => !f.suppressed && f.file && f.line)
     .map((f) => {
       const { title, message } = annotationMessage(f);
-      return { path: f.file!, start_line: f.line!, end_line: f.endLine ?? f.line!, annotation_level: levels[f.severity], message, title };
+      return {
+        path: f.file!,
+        start_line: f.line!,
+        end_line: f.endLine ?? f.line!,
+        annotation_level: levels[f.severity],
+        message,
+        title,
+        raw_details: `Rule: ${ruleDocsUrl(f.rule)}`
+      };
     });
 }

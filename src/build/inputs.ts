@@ -1,11 +1,19 @@
 // Build inputs, named as docker/build-push-action names them, and the pure translation into a
 // `docker buildx build` argument list. Nothing here touches Docker, the file system or @actions/*.
 import path from 'node:path';
+import { parseBoolean } from '../util/boolean.js';
 import { UserError } from '../util/errors.js';
 
 export interface BuildSecret {
   id: string;
   value: string;
+}
+
+/** A secret buildx reads itself: from an environment variable (`secret-envs`) or a file (`secret-files`). */
+export interface BuildSecretSource {
+  id: string;
+  /** Environment variable name (secret-envs) or file path (secret-files). */
+  from: string;
 }
 
 export interface BuildInputs {
@@ -17,6 +25,10 @@ export interface BuildInputs {
   /** `KEY=VALUE` strings, in input order. */
   buildArgs: string[];
   secrets: BuildSecret[];
+  /** `secret-envs: id=ENVVAR` lines → `--secret id=ID,env=ENVVAR`. */
+  secretEnvs: BuildSecretSource[];
+  /** `secret-files: id=/path` lines → `--secret id=ID,src=/path`. */
+  secretFiles: BuildSecretSource[];
   builder?: string;
   cacheFrom: string[];
   cacheTo: string[];
@@ -27,7 +39,8 @@ export interface BuildInputs {
 
 /** Raw inputs as strings (action inputs or CLI flags); empty strings count as unset. */
 export type RawBuildInputs = Partial<Record<
-  'context' | 'file' | 'target' | 'build-args' | 'secrets' | 'builder' | 'cache-from' | 'cache-to' | 'no-cache' | 'platform' | 'tags',
+  | 'context' | 'file' | 'target' | 'build-args' | 'secrets' | 'secret-envs' | 'secret-files' | 'builder' | 'cache-from' | 'cache-to'
+  | 'no-cache' | 'platforms' | 'platform' | 'tags',
   string
 >>;
 
@@ -39,17 +52,32 @@ export function splitLines(text: string | undefined): string[] {
     .filter((l) => l !== '');
 }
 
-/** Splits list inputs that also accept commas (tags, cache-from/to accept one per line, as build-push-action). */
-function splitList(text: string | undefined): string[] {
-  return splitLines(text).flatMap((l) => (l.includes('type=') ? [l] : l.split(',').map((s) => s.trim()).filter(Boolean)));
+/**
+ * Splits a list input the way build-push-action's getInputList does: one item per line, and, unless
+ * `keepCommas`, also per comma. cache-from/cache-to keep the commas inside a line (`type=gha,scope=x` is one entry);
+ * tags split on commas too.
+ */
+export function splitList(text: string | undefined, opts: { keepCommas?: boolean } = {}): string[] {
+  const lines = splitLines(text);
+  if (opts.keepCommas) return lines;
+  return lines.flatMap((l) => l.split(',').map((s) => s.trim()).filter(Boolean));
 }
 
-function parseBoolean(name: string, text: string | undefined, fallback: boolean): boolean {
-  const v = (text ?? '').trim().toLowerCase();
-  if (v === '') return fallback;
-  if (['true', 'yes', '1', 'on'].includes(v)) return true;
-  if (['false', 'no', '0', 'off'].includes(v)) return false;
-  throw new UserError(`Input ${name}: '${text}' is not a boolean.`, 'Use true or false.');
+/** `id=value` lines of secret-envs / secret-files (build-push-action's syntax). */
+function secretSources(name: 'secret-envs' | 'secret-files', text: string | undefined): BuildSecretSource[] {
+  return splitLines(text).map((line) => {
+    const eq = line.indexOf('=');
+    const id = eq > 0 ? line.slice(0, eq).trim() : '';
+    const from = eq > 0 ? line.slice(eq + 1).trim() : '';
+    const example = name === 'secret-envs' ? 'npm_token=NPM_TOKEN' : 'npm_token=/home/runner/.npmrc';
+    if (!/^[A-Za-z0-9_.-]+$/.test(id) || from === '') {
+      throw new UserError(`Input ${name}: '${line}' is not of the form id=${name === 'secret-envs' ? 'ENVVAR' : '/path'}.`, `Give one per line, e.g.\n  ${name}: |\n    ${example}`);
+    }
+    if (name === 'secret-envs' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(from)) {
+      throw new UserError(`Input secret-envs: '${from}' is not an environment variable name.`, 'Name the variable, not its value: e.g. npm_token=NPM_TOKEN, with env: NPM_TOKEN: ${{ secrets.NPM_TOKEN }} on the step.');
+    }
+    return { id, from };
+  });
 }
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
@@ -86,16 +114,23 @@ export function parseBuildInputs(raw: RawBuildInputs): BuildInputs {
     return { id, value };
   });
 
-  const platform = raw.platform?.trim() || undefined;
+  // `platforms` is build-push-action's name; `platform` stays as an alias. Both given and different: ambiguous.
+  const platforms = splitList(raw.platforms).join(',') || undefined;
+  const alias = splitList(raw.platform).join(',') || undefined;
+  if (platforms !== undefined && alias !== undefined && platforms !== alias) {
+    throw new UserError(`Inputs platforms ('${platforms}') and platform ('${alias}') disagree.`, 'Set only platforms (platform is its older alias).');
+  }
+  const platformInput = platforms !== undefined ? 'platforms' : 'platform';
+  const platform = platforms ?? alias;
   if (platform !== undefined) {
     if (platform.includes(',')) {
       throw new UserError(
-        `Input platform: '${platform}' names several platforms; image-audit measures one image at a time.`,
+        `Input ${platformInput}: '${platform}' names several platforms; image-audit measures one image at a time.`,
         'Give exactly one platform (e.g. linux/amd64), or run the action once per platform in a matrix.'
       );
     }
     if (!PLATFORM.test(platform)) {
-      throw new UserError(`Input platform: '${platform}' is not a platform.`, 'Use os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8.');
+      throw new UserError(`Input ${platformInput}: '${platform}' is not a platform.`, 'Use os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8.');
     }
   }
 
@@ -105,10 +140,12 @@ export function parseBuildInputs(raw: RawBuildInputs): BuildInputs {
     target: raw.target?.trim() || undefined,
     buildArgs,
     secrets,
+    secretEnvs: secretSources('secret-envs', raw['secret-envs']),
+    secretFiles: secretSources('secret-files', raw['secret-files']),
     builder: raw.builder?.trim() || undefined,
-    cacheFrom: splitList(raw['cache-from']),
-    cacheTo: splitList(raw['cache-to']),
-    noCache: parseBoolean('no-cache', raw['no-cache'], false),
+    cacheFrom: splitList(raw['cache-from'], { keepCommas: true }),
+    cacheTo: splitList(raw['cache-to'], { keepCommas: true }),
+    noCache: parseBoolean('Input no-cache', raw['no-cache'], false),
     platform,
     tags: splitList(raw.tags)
   };
@@ -133,6 +170,8 @@ export function buildxArgs(inputs: BuildInputs, files: BuildFiles): string[] {
     if (!src) throw new Error(`no temp file for secret ${s.id}`);
     args.push('--secret', `id=${s.id},src=${src}`);
   }
+  for (const s of inputs.secretEnvs ?? []) args.push('--secret', `id=${s.id},env=${s.from}`);
+  for (const s of inputs.secretFiles ?? []) args.push('--secret', `id=${s.id},src=${s.from}`);
   for (const c of inputs.cacheFrom) args.push('--cache-from', c);
   for (const c of inputs.cacheTo) args.push('--cache-to', c);
   if (inputs.noCache) args.push('--no-cache');

@@ -76,7 +76,19 @@ export async function runBuild(
     // (Secret input values were registered above, whatever their length.)
     const secretArgs = secretBuildArgValues(inputs.buildArgs).filter((v) => v.length >= 4);
     for (const value of secretArgs) runtime.maskSecret(value);
-    const hidden = [...secretArgs, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
+    // secret-envs: buildx reads each value from its environment. The variables are handed to it explicitly (and
+    // checked first: a missing one would otherwise surface as a confusing RUN failure), and redacted from its output.
+    const secretEnv: Record<string, string> = {};
+    for (const s of inputs.secretEnvs ?? []) {
+      const value = process.env[s.from];
+      if (value === undefined) {
+        throw new UserError(`Input secret-envs: the environment variable ${s.from} (for secret ${s.id}) is not set.`, `Set it on the step, e.g.\n  env:\n    ${s.from}: \${{ secrets.${s.from} }}`);
+      }
+      secretEnv[s.from] = value;
+    }
+    const envSecrets = Object.values(secretEnv).filter((v) => v.length >= 4);
+    for (const value of envSecrets) runtime.maskSecret(value);
+    const hidden = [...secretArgs, ...envSecrets, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
     const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';
@@ -91,7 +103,8 @@ export async function runBuild(
     };
     const result = await runtime.log.group(`docker buildx build ${inputs.file}`, async () => {
       runtime.log.info(`docker ${logSafeArgs(args).join(' ')}`);
-      const r = await runtime.exec.run('docker', args, { cwd, onStdout: keep, onStderr: keep, silent: true, cancel });
+      const env = Object.keys(secretEnv).length ? secretEnv : undefined;
+      const r = await runtime.exec.run('docker', args, { cwd, env, onStdout: keep, onStderr: keep, silent: true, cancel });
       if (partial) runtime.log.info(redact(partial));
       return r;
     });

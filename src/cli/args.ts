@@ -32,6 +32,10 @@ export interface AuditCommand {
   buildOutput?: string;
   /** Threshold flags by input name (`max-size` → `200MB`). */
   thresholds: Record<string, string>;
+  /** `--ignore` values (rule ids or hadolint ids, comma separated or repeated). */
+  ignore: string[];
+  /** `--no-fail`: exit 0 when a threshold fails (report only). */
+  noFail: boolean;
 }
 
 export interface LintCommand {
@@ -57,7 +61,8 @@ export const USAGE = `Usage:
                     [--insecure-registry HOST[:PORT]]… [--push] [--build-output type=oci,dest=F]
                     [--max-size 200MB] [--max-compressed-size S] [--max-layers N] [--max-size-increase 10%]
                     [--max-layers-increase N] [--max-wasted 5%] [--min-efficiency 0.9]
-                    [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+                    [--max-user-wasted 10%] [--fail-on-secrets true|false] [--fail-on-lint error|warning|info|none]
+                    [--ignore RULE[,RULE…]]… [--no-fail]
   --image takes REF (local engine, else its registry), registry://HOST[:PORT]/REPO[:TAG|@DIGEST],
   oci-layout://DIR[:TAG|@DIGEST], docker-archive://FILE or oci-archive://FILE; with an image,
   --platform P picks one platform of a multi-platform image and --platform all analyses every one.
@@ -117,6 +122,8 @@ function parseAudit(argv: string[]): AuditCommand {
       'insecure-registry': { type: 'string', multiple: true },
       push: { type: 'boolean' },
       'build-output': { type: 'string' },
+      ignore: { type: 'string', multiple: true },
+      'no-fail': { type: 'boolean' },
       ...thresholdOptions
     }
   });
@@ -147,7 +154,9 @@ function parseAudit(argv: string[]): AuditCommand {
     insecureRegistries: ((v['insecure-registry'] as string[] | undefined) ?? []).flatMap((r) => r.split(',').map((x) => x.trim()).filter(Boolean)),
     push: Boolean(v.push),
     buildOutput: v['build-output'] as string | undefined,
-    thresholds
+    thresholds,
+    ignore: ((v.ignore as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    noFail: Boolean(v['no-fail'])
   };
 }
 

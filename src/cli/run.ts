@@ -6,6 +6,7 @@ import type { Runtime } from '../util/runtime.js';
 import { UserError, describeError, isUserError } from '../util/errors.js';
 import { parseBuildInputs, type BuildInputs, type BuildSecret } from '../build/inputs.js';
 import { loadConfig, applyThresholdInput } from '../config/load.js';
+import { applyIgnore } from '../config/ignore.js';
 import { runAudit, runLint } from '../pipeline/audit.js';
 import { compareReports } from '../compare/index.js';
 import type { ReportDiff } from '../compare/types.js';
@@ -74,6 +75,8 @@ async function readSecretFlag(spec: string, io: CliIo): Promise<BuildSecret> {
 async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   const config = await loadConfig({ path: cmd.config, cwd: io.cwd });
   for (const [name, text] of Object.entries(cmd.thresholds)) applyThresholdInput(config.thresholds, name, text, `--${name}`);
+  const ignored = applyIgnore(config.rules, cmd.ignore, '--ignore');
+  if (ignored.unmapped.length) io.stderr(`image-audit: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent; nothing to turn off.\n`);
 
   let build: BuildInputs | undefined;
   const buildPlatforms = (cmd.platform ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -103,7 +106,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   const diff = baseline ? compareReports(baseline, report) : undefined;
   report.verdict = evaluateThresholds(report, diff, config.thresholds);
   await writeOutputs(report, cmd, io, diff);
-  return report.verdict.passed ? 0 : 1;
+  return report.verdict.passed || cmd.noFail ? 0 : 1;
 }
 
 async function lintCommand(cmd: LintCommand, io: CliIo): Promise<number> {

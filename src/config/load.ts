@@ -11,11 +11,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { lintRules } from '../lint/index.js';
-import { stageRuleMetas } from '../report/rule-meta.js';
+import { allRuleMetas } from '../report/rule-catalog.js';
 import type { Severity } from '../report/types.js';
+import { parseBoolean } from '../util/boolean.js';
 import { parseBytes, parseBytesOrPercent } from '../util/bytes.js';
 import { UserError } from '../util/errors.js';
+import { loadDiveCi } from './dive-ci.js';
 import { defaultConfig, type AuditConfig, type ByteLimit, type SecretSuppression, type Thresholds } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.image-audit.yml', '.image-audit.yaml'];
@@ -27,6 +28,7 @@ export const THRESHOLD_NAMES = [
   'max-size-increase',
   'max-layers-increase',
   'max-wasted',
+  'max-user-wasted',
   'min-efficiency',
   'fail-on-secrets',
   'fail-on-lint'
@@ -73,9 +75,9 @@ function ratioOf(value: ScalarInput, where: string): number {
 }
 
 function booleanOf(value: ScalarInput, where: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value)) return value.trim().toLowerCase() === 'true';
-  throw new UserError(`${where}: ${show(value)} is not true or false.`);
+  if (typeof value === 'number') throw new UserError(`${where}: ${show(value)} is not true or false.`);
+  // The one boolean parser (util/boolean.ts): the same words as action inputs and CLI flags.
+  return parseBoolean(where, value, false);
 }
 
 function failOnLintOf(value: ScalarInput, where: string): Severity | 'none' {
@@ -111,6 +113,9 @@ export function applyThresholdInput(thresholds: Thresholds, name: string, value:
     case 'max-wasted':
       thresholds.maxWasted = limitOf(value, source, 100);
       return;
+    case 'max-user-wasted':
+      thresholds.maxUserWasted = limitOf(value, source, 100);
+      return;
     case 'min-efficiency':
       thresholds.minEfficiency = ratioOf(value, source);
       return;
@@ -126,7 +131,7 @@ export function applyThresholdInput(thresholds: Thresholds, name: string, value:
 }
 
 /** Every rule id a config may name: the linter's, the image analysis' and the secret scanner's. */
-export const knownRuleIds = (): string[] => [...lintRules.map((r) => r.id), ...stageRuleMetas.map((r) => r.id)];
+export const knownRuleIds = (): string[] => allRuleMetas().map((r) => r.id);
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
@@ -179,9 +184,12 @@ function parseSuppression(v: unknown, where: string): SecretSuppression {
   return s;
 }
 
-/** Validates a parsed config document and merges it onto defaultConfig(). `file` names the source in errors. */
-export function parseConfig(doc: unknown, file: string): AuditConfig {
-  const config = defaultConfig();
+/**
+ * Validates a parsed config document and merges it onto `base` (default: defaultConfig(); loadConfig passes the
+ * thresholds of a `.dive-ci` there, so the image-audit file wins over it). `file` names the source in errors.
+ */
+export function parseConfig(doc: unknown, file: string, base: AuditConfig = defaultConfig()): AuditConfig {
+  const config = base;
   const root = expectMap(doc, file);
   const at = (key: string) => `${file}: ${key}`;
   checkKeys(root, ['rules', 'thresholds', 'secrets', 'waste'], file);
@@ -231,6 +239,9 @@ export function parseConfig(doc: unknown, file: string): AuditConfig {
  * a given path that does not exist → UserError. Paths are resolved against cwd.
  */
 export async function loadConfig(opts: { path?: string; cwd: string }): Promise<AuditConfig> {
+  // dive's `.dive-ci` is a threshold source too; the image-audit file and inputs win over it.
+  const base = defaultConfig();
+  await loadDiveCi(opts.cwd, base.thresholds);
   let file: string | undefined;
   let text: string | undefined;
   if (opts.path) {
@@ -254,7 +265,7 @@ export async function loadConfig(opts: { path?: string; cwd: string }): Promise<
         break;
       }
     }
-    if (text === undefined || file === undefined) return defaultConfig();
+    if (text === undefined || file === undefined) return base;
   }
   const shown = path.relative(opts.cwd, file) || file;
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -265,5 +276,5 @@ export async function loadConfig(opts: { path?: string; cwd: string }): Promise<
       `${shown}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML (${err.message.split('\n')[0]}). Fix the syntax; see the README for the schema.`
     );
   }
-  return parseConfig(doc.toJS(), shown);
+  return parseConfig(doc.toJS(), shown, base);
 }

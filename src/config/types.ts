@@ -12,6 +12,11 @@ export interface Thresholds {
   maxSizeIncrease?: ByteLimit;
   maxLayersIncrease?: number;
   maxWasted?: ByteLimit;
+  /**
+   * Wasted bytes in the user's own layers, in bytes or % of the user's layer bytes (the base image excluded from
+   * both, like dive's highestUserWastedPercent).
+   */
+  maxUserWasted?: ByteLimit;
   minEfficiency?: number;
   /** Default true: any unsuppressed secret finding fails the run. */
   failOnSecrets: boolean;

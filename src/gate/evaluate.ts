@@ -73,6 +73,19 @@ export function evaluateThresholds(report: Report, diff: ReportDiff | undefined,
     }
   }
 
+  if (t.maxUserWasted !== undefined) {
+    // The base image excluded from both sides (dive's highestUserWastedPercent): waste the Dockerfile can fix,
+    // against the bytes its own layers add.
+    const limitText = formatLimit(t.maxUserWasted, "the user's layers");
+    if (!image) skip('max-user-wasted', limitText, noImage);
+    else {
+      const userBytes = report.layers.filter((l) => !l.fromBase).reduce((sum, l) => sum + l.size, 0);
+      const allowed = 'bytes' in t.maxUserWasted ? t.maxUserWasted.bytes : (userBytes * t.maxUserWasted.percent) / 100;
+      const share = userBytes > 0 ? ` (${((image.userWastedBytes / userBytes) * 100).toFixed(1)} %)` : '';
+      checks.push({ name: 'max-user-wasted', limit: limitText, actual: `${formatBytes(image.userWastedBytes)}${share}`, passed: image.userWastedBytes <= allowed });
+    }
+  }
+
   if (t.minEfficiency !== undefined) {
     if (!image) skip('min-efficiency', percent(t.minEfficiency), noImage);
     else checks.push({ name: 'min-efficiency', limit: percent(t.minEfficiency), actual: percent(image.efficiency), passed: image.efficiency >= t.minEfficiency });

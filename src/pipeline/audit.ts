@@ -100,6 +100,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   let source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
   let platform = opts.platform;
   if (!source) await ensureEngine(runtime);
+  let buildMetadata: Record<string, unknown> | undefined;
   if (opts.image) {
     ref = opts.image;
     if (!source) {
@@ -112,6 +113,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
     if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
     const result = await runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined);
+    // Provenance records build args (which may hold secrets): not kept.
+    const { ['buildx.build.provenance']: _provenance, ...metadata } = result.metadata;
+    buildMetadata = metadata;
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
     if (publish) {
@@ -165,7 +169,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     layers: first.layers,
     findings: [...first.findings],
     wastedFiles: first.wastedFiles,
-    largestDirectories: first.largestDirectories
+    largestDirectories: first.largestDirectories,
+    ...(buildMetadata ? { buildMetadata } : {})
   };
   if (platform === 'all' || platforms.length > 1) {
     report.platforms = platforms.map(({ platform, image, layers, findings: f }) => ({ platform, image, layers, findings: f }));

@@ -169,7 +169,9 @@ export const reportSchema = z.object({
   platforms: list(
     z.object({ platform: str(MAX_ID), image: imageReportSchema, layers: list(layerReportSchema, MAX_LAYERS), findings: list(findingSchema) }),
     256
-  ).optional()
+  ).optional(),
+  // Build metadata is JSON data never rendered whole (its digest is an output).
+  buildMetadata: z.record(str(MAX_SHORT), z.json()).optional()
   // New Report fields go here (optional, like the ones above).
 });
 

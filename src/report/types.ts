@@ -174,6 +174,12 @@ export interface Report {
    * layers and findings are those of the first entry.
    */
   platforms?: PlatformReport[];
+  /**
+   * When built here: buildx's `--metadata-file` result, as build-push-action's `metadata` output has it (its
+   * `digest` output is `containerimage.digest`). Provenance (`buildx.build.provenance`, which records build
+   * arguments) is left out.
+   */
+  buildMetadata?: Record<string, unknown>;
 }
 
 /** One platform of a multi-platform image. */

@@ -8,16 +8,19 @@ import { wastedSpace } from './wasted-space.js';
 import type { ImageRule, ImageRuleContext } from './types.js';
 
 export const IMAGE_RULES: ImageRule[] = [packageCacheInImage, toolchainInImage, wastedSpace];
+/** The image rules' metadata, for SARIF, config validation and the docs. */
+export const imageRuleMetas = IMAGE_RULES.map((r) => r.meta);
 
 export const fingerprintOf = (rule: string, key: string) => createHash('sha256').update(`${rule}:${key}`).digest('hex');
 
 export function runImageRules(ctx: ImageRuleContext, rules: ImageRule[] = IMAGE_RULES): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
-    const setting = ctx.config.rules[rule.id];
+    const { id, defaultSeverity } = rule.meta;
+    const setting = ctx.config.rules[id];
     if (setting === 'off') continue;
     for (const { key, ...raw } of rule.check(ctx)) {
-      findings.push({ rule: rule.id, severity: setting ?? rule.defaultSeverity, category: 'image', ...raw, fingerprint: fingerprintOf(rule.id, key) });
+      findings.push({ rule: id, severity: setting ?? defaultSeverity, category: 'image', ...raw, fingerprint: fingerprintOf(id, key) });
     }
   }
   return findings;

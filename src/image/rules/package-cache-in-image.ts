@@ -9,10 +9,21 @@ import type { ImageRule, RawImageFinding } from './types.js';
 const MIN_BYTES = 1024;
 
 export const packageCacheInImage: ImageRule = {
-  id: 'package-cache-in-image',
-  defaultSeverity: 'warning',
-  description: 'Package-manager caches or indexes (apt lists, .deb archives, apk, pip, npm, yarn, Go, Maven…) ship in the final image.',
-  help: 'Clean the cache in the same RUN that fills it (e.g. `apt-get update && apt-get install … && rm -rf /var/lib/apt/lists/*`, `pip install --no-cache-dir`, `apk add --no-cache`), or keep it out of the image with `RUN --mount=type=cache`.',
+  meta: {
+    id: 'package-cache-in-image',
+    category: 'image',
+    defaultSeverity: 'warning',
+    shortDescription: 'Package-manager caches or indexes ship in the final image',
+    fullDescription:
+      'Package-manager caches and indexes (apt lists, .deb archives, apk, pip, npm, yarn, Go, Maven…) are only needed while installing. Visible in the final filesystem, they add megabytes to every pull and no running container reads them. This rule measures the built image, so it also catches caches a base image or an install script leaves behind.',
+    help: 'Clean the cache in the same `RUN` that fills it (`rm -rf /var/lib/apt/lists/*`, `pip install --no-cache-dir`, `apk add --no-cache`, `npm ci && npm cache clean --force`), or keep it out of the image with a cache mount:\n\n```dockerfile\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt/lists \\\n    apt-get update && apt-get install -y --no-install-recommends curl\n```',
+    tags: ['size'],
+    examples: {
+      bad: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
+      good: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*'
+    },
+    hadolint: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3042', 'DL3060']
+  },
   check({ model, layers }) {
     const found = new Map<string, { location: ResidueLocation; bytes: number; byLayer: Map<number, number> }>();
     model.forEachVisible((f) => {

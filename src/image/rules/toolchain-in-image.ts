@@ -35,7 +35,9 @@ export const TOOLCHAINS: Toolchain[] = [
     label: 'binutils (ld, as)',
     marker: new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?ld(?:\\.bfd|\\.gold)?$`),
     owns: [
-      new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?(?:ld|ld\\.bfd|ld\\.gold|as|ar|ranlib|objdump|objcopy|readelf|strip|nm|size|strings|addr2line|c\\+\\+filt|gprof|elfedit|dwp|gprofng)$`),
+      new RegExp(
+        `^usr\\/bin\\/(?:${TRIPLET}-)?(?:ld|ld\\.bfd|ld\\.gold|as|ar|ranlib|objdump|objcopy|readelf|strip|nm|size|strings|addr2line|c\\+\\+filt|gprof|elfedit|dwp|gprofng)$`
+      ),
       /^usr\/lib\/[^/]+\/lib(?:bfd|opcodes|ctf|ctf-nobfd|sframe|gprofng)[-.]/
     ]
   },
@@ -72,10 +74,21 @@ export const TOOLCHAINS: Toolchain[] = [
 ];
 
 export const toolchainInImage: ImageRule = {
-  id: 'toolchain-in-image',
-  defaultSeverity: 'warning',
-  description: 'Compilers, SDKs or development headers ship in the final image.',
-  help: 'Build in a separate stage (`FROM … AS build`) and `COPY --from=build` only the artifacts into a runtime image without the toolchain; or remove build-only packages in the same RUN that used them.',
+  meta: {
+    id: 'toolchain-in-image',
+    category: 'image',
+    defaultSeverity: 'warning',
+    shortDescription: 'Compilers, SDKs or development headers ship in the final image',
+    fullDescription:
+      'The final image contains build tools (gcc, g++, binutils, make, Go, Rust, a JDK, C headers) that the application does not need at run time. They add size and attack surface: a compiler in a production container helps an intruder more than the application.',
+    help: 'Build in a separate stage and copy only the artifacts into a runtime image without the toolchain; or remove build-only packages in the same `RUN` that used them:\n\n```dockerfile\nFROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n```',
+    tags: ['size', 'security'],
+    examples: {
+      bad: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \\\n && rm -rf /var/lib/apt/lists/*\nCOPY hello.c .\nRUN gcc -o /usr/local/bin/hello hello.c',
+      good: 'FROM debian:bookworm-slim AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev\nCOPY hello.c .\nRUN gcc -o /hello hello.c\n\nFROM debian:bookworm-slim\nCOPY --from=build /hello /usr/local/bin/hello'
+    },
+    hadolint: []
+  },
   check({ model, layers }) {
     const present = new Map<Toolchain, { marker: string; root?: string }>();
     model.forEachVisible((f) => {

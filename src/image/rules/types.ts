@@ -1,7 +1,8 @@
 // An image rule looks at the analysed image (final filesystem, layers, waste) and returns findings. Each rule
 // lives in its own file with its metadata; rules/index.ts applies `config.rules` (off / severity override).
 import type { AuditConfig } from '../../config/types.js';
-import type { Finding, ImageReport, LayerReport, Severity, WastedFile } from '../../report/types.js';
+import type { RuleMeta } from '../../report/rule-meta.js';
+import type { Finding, ImageReport, LayerReport, WastedFile } from '../../report/types.js';
 import type { FilesystemModel } from '../fs-model.js';
 
 export interface ImageRuleContext {
@@ -18,10 +19,8 @@ export type RawImageFinding = Omit<Finding, 'rule' | 'severity' | 'category' | '
   key: string;
 };
 
+/** The same shape as a lint rule: its metadata (RuleMeta, category `image`) and its check. */
 export interface ImageRule {
-  id: string;
-  defaultSeverity: Severity;
-  description: string;
-  help: string;
+  meta: RuleMeta & { category: 'image' };
   check(ctx: ImageRuleContext): RawImageFinding[];
 }

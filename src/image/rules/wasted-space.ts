@@ -4,10 +4,21 @@ import { layerLabel } from './describe.js';
 import type { ImageRule } from './types.js';
 
 export const wastedSpace: ImageRule = {
-  id: 'wasted-space',
-  defaultSeverity: 'warning',
-  description: 'Files added in one layer and deleted, overwritten or hidden by an opaque directory in a later one still ship in the image.',
-  help: 'Delete temporary files in the same RUN that creates them, avoid `COPY` of files a later step replaces, and chown/chmod in the COPY (`COPY --chown`) instead of a later RUN that rewrites every file.',
+  meta: {
+    id: 'wasted-space',
+    category: 'image',
+    defaultSeverity: 'warning',
+    shortDescription: "Bytes in the user's layers are hidden by a later layer",
+    fullDescription:
+      "Files added in one layer and deleted, overwritten or hidden by an opaque directory in a later one still ship in the image: every layer is pulled whole, and `RUN rm` does not remove data from the layer below. The rule judges the user's own layers (the base image's waste cannot be fixed in this Dockerfile) and fires above `waste.min-bytes` / `waste.min-percent` (default 1 MB or 5 % of the image, whichever is larger).",
+    help: 'Delete temporary files in the same `RUN` that creates them, avoid `COPY` of files a later step replaces, and set ownership in the copy (`COPY --chown=app:app`) instead of a later `RUN chown -R` that rewrites every file into a new layer.',
+    tags: ['size'],
+    examples: {
+      bad: 'FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\nRUN rm /tmp/app.tar.gz',
+      good: 'FROM debian:bookworm-slim\nRUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz \\\n    tar -xzf /tmp/app.tar.gz -C /opt'
+    },
+    hadolint: []
+  },
   check({ image, layers, wastedFiles, config }) {
     // The base image's own waste cannot be fixed in this Dockerfile: judge the user's layers.
     const wasted = image.userWastedBytes;
