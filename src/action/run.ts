@@ -10,7 +10,7 @@ import { getOctokit } from '@actions/github';
 import { applyThresholdInput, loadConfig } from '../config/load.js';
 import { runAudit } from '../pipeline/audit.js';
 import { resolveBaseline, type AuditFn, type Baseline } from '../baseline/index.js';
-import { compareReports, metric } from '../compare/index.js';
+import { compareReports, metric, toComparison } from '../compare/index.js';
 import type { ReportDiff } from '../compare/types.js';
 import { evaluateThresholds } from '../gate/index.js';
 import { renderComment, renderSummary } from '../render/markdown.js';
@@ -114,6 +114,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
 
   const config = await loadConfig({ path: inputs.config, cwd });
   for (const [name, text] of Object.entries(inputs.thresholds)) applyThresholdInput(config.thresholds, name, text, `input ${name}`);
+  for (const w of new Set(config.thresholds.warnings ?? [])) runtime.log.warning(w);
 
   const pr = context.payload?.pull_request;
   const prNumber: number | undefined = inputs.prNumber ?? (typeof pr?.number === 'number' ? pr.number : undefined);
@@ -124,6 +125,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
 
   let baseline: Baseline | undefined;
+  const baselineStarted = Date.now();
   baseline = await resolveBaseline(
     {
       mode: inputs.fromReport && inputs.baseline !== 'report' ? 'none' : inputs.baseline,
@@ -141,7 +143,9 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     audit
   );
 
+  if (baseline && inputs.baseline !== 'report') head.timings = { ...head.timings, baseline: Date.now() - baselineStarted };
   const diff = baseline ? compareReports(baseline.report, head, baseline.label) : undefined;
+  if (diff) head.comparison = toComparison(diff, baseline!.report);
   head.verdict = evaluateThresholds(head, diff, config.thresholds);
   if (pr?.head?.sha) head.source = { ...head.source, commit: pr.head.sha };
   else if (context.sha && !inputs.fromReport) head.source = { ...head.source, commit: context.sha };
@@ -170,7 +174,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   writeOutputs(host, head, diff);
 
   // 2. Job summary (the full report; the place a fork PR's reader looks).
-  await host.appendSummary(renderSummary(head, diff, { title: identity.title }));
+  await host.appendSummary(renderSummary(head, diff, { title: identity.title, allWaste: config.report.allWaste }));
 
   // 3. Annotations on the Dockerfile lines.
   for (const a of annotationsFor(head)) host.annotate(a.level, a.message, a.props);

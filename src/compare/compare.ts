@@ -1,5 +1,5 @@
 // Report(base) × Report(head) → ReportDiff. Pure.
-import type { Finding, Report } from '../report/types.js';
+import type { Comparison, Finding, Report } from '../report/types.js';
 import { matchSteps } from './steps.js';
 import type { MetricDelta, MetricName, MetricUnit, ReportDiff } from './types.js';
 
@@ -43,3 +43,35 @@ export function compareReports(base: Report, head: Report, baseLabel?: string): 
 
 /** The metric row by name (always present in a diff). */
 export const metric = (diff: ReportDiff, name: MetricName): MetricDelta => diff.metrics.find((m) => m.name === name)!;
+
+/** The diff as the JSON report carries it (`Report.comparison`): fingerprints plus the base's fixed findings. */
+export function toComparison(diff: ReportDiff, base?: Report): Comparison {
+  return {
+    ...(diff.baseLabel ? { baseLabel: diff.baseLabel } : {}),
+    ...(base?.image ? { base: { ref: base.image.ref, id: base.image.id, generatedAt: base.generatedAt } } : {}),
+    metrics: diff.metrics,
+    steps: diff.steps,
+    newFindings: diff.newFindings.map((f) => f.fingerprint),
+    existingFindings: diff.existingFindings.map((f) => f.fingerprint),
+    fixedFindings: diff.fixedFindings.map((f) => f.fingerprint),
+    fixed: diff.fixedFindings
+  };
+}
+
+/** Report.comparison → the ReportDiff renderers take, so a saved report renders its comparison alone. */
+export function diffOf(report: Report): ReportDiff | undefined {
+  const c = report.comparison;
+  if (!c) return undefined;
+  const pick = (fps: string[]) => {
+    const wanted = new Set(fps);
+    return report.findings.filter((f) => wanted.has(f.fingerprint));
+  };
+  return {
+    ...(c.baseLabel ? { baseLabel: c.baseLabel } : {}),
+    metrics: c.metrics,
+    steps: c.steps,
+    newFindings: pick(c.newFindings),
+    existingFindings: pick(c.existingFindings),
+    fixedFindings: c.fixed
+  };
+}
