@@ -48,6 +48,8 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     out.push(`  efficiency       ${(img.efficiency * 100).toFixed(1)} %`);
     if (img.packages !== undefined) out.push(`  OS packages      ${img.packages}`);
     if (img.executables !== undefined) out.push(`  executables      ${img.executables}`);
+    const diff = opts.diff ?? diffOf(report);
+    if (diff) out.push(...comparisonLines(diff, paint));
     out.push('');
     out.push('Layers (bottom first):');
     for (const l of report.layers) {
@@ -63,8 +65,6 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   } else if (report.source?.dockerfile) {
     out.push(paint('bold', `image-audit ${report.tool.version} — lint ${report.source.dockerfile}`));
   }
-  const diff = opts.diff ?? diffOf(report);
-  if (diff) out.push(...comparisonLines(diff, paint));
   out.push('');
   const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push(findings.length ? `Findings (${findings.length}):` : 'No findings.');
@@ -142,10 +142,13 @@ export function comparisonLines(diff: ReportDiff, paint: Paint = painter(false))
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const row = (c: string[]) => `  ${pad(c[0], widths[0])}  ${padStart(c[1], widths[1])}  ${padStart(c[2], widths[2])}  ${c[3]}`.trimEnd();
   out.push(row(header), ...cells.map(row));
+  // A step rebuilt to the same size (new mtimes, same files) is counted, not listed.
+  const rebuilt = diff.steps.filter((s) => s.status === 'changed' && s.delta === 0).length;
   const changed = diff.steps
-    .filter((s) => s.status !== 'unchanged')
+    .filter((s) => s.status !== 'unchanged' && !(s.status === 'changed' && s.delta === 0))
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.instruction.localeCompare(b.instruction));
-  out.push('', changed.length ? `Steps whose layers changed (${changed.length}):` : 'No step changed its layers.');
+  const also = rebuilt ? `; ${rebuilt} more rebuilt with the same size` : '';
+  out.push('', changed.length ? `Steps whose layers changed (${changed.length}${also}):` : `No step changed its layers${also}.`);
   for (const s of changed.slice(0, 15)) {
     const sizes = `${s.baseLayers.length ? formatBinaryBytes(s.baseSize) : '–'} → ${s.headLayers.length ? formatBinaryBytes(s.headSize) : '–'}`;
     const tag = s.status === 'added' ? ' (new step)' : s.status === 'removed' ? ' (removed step)' : '';
