@@ -1,7 +1,7 @@
 // Image analysis: `docker image inspect` for identity, then ONE streaming pass over `docker save` shared by the
 // filesystem model (size, waste, residue, packages) and any other subscribers (the secret scanner).
 import type { AuditConfig } from '../config/types.js';
-import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, WastedFile } from '../report/types.js';
+import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, SpaceReport, WastedFile } from '../report/types.js';
 import { UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { FilesystemModel, type FileVisibility } from './fs-model.js';
@@ -17,6 +17,8 @@ export interface ImageAnalysis {
   findings: Finding[];
   wastedFiles: WastedFile[];
   largestDirectories: DirectoryUsage[];
+  /** Size tree, largest files, files per layer, the base's waste total. */
+  space: SpaceReport;
   files: FileVisibility;
 }
 
@@ -152,9 +154,12 @@ export function buildAnalysis(
       labels: cfg.Labels ? { ...cfg.Labels } : undefined
     }
   };
-  const wastedFiles = model.wastedFiles(20);
+  const wastedFiles = model.wastedFiles(20, baseLayers);
   const findings = runImageRules({ image, layers, model, wastedFiles, config });
-  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), files: model.visibility() };
+  const { largest, layers: layerFiles } = model.largestFiles(20, 10);
+  const wasteTotals = model.wasteTotals(baseLayers);
+  const space: SpaceReport = { sizeTree: model.sizeTree(), largestFiles: largest, layerFiles, userWaste: wasteTotals.yours, baseWaste: wasteTotals.base };
+  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), space, files: model.visibility() };
 }
 
 /** Config history → HistoryEntry[]; entries that made a layer are matched to layers in order. */

@@ -103,7 +103,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     layers: analysis.layers,
     findings: applyRuleConfig(findings, config),
     wastedFiles: analysis.wastedFiles,
-    largestDirectories: analysis.largestDirectories
+    largestDirectories: analysis.largestDirectories,
+    space: analysis.space
   };
   return redactReport(report, secretScan);
 }

@@ -44,7 +44,9 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     out.push(`  size             ${formatBytes(img.size)} (${img.size} bytes)`);
     out.push(`  compressed size  ${formatBytes(img.compressedSize)} (estimated pull size)`);
     out.push(`  layers           ${img.layers}${img.baseLayers ? ` (${img.baseLayers} from the base image)` : ''}`);
-    out.push(`  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (yours: ${formatBytes(img.userWastedBytes)}, base: ${formatBytes(img.baseWastedBytes)})` : ''}`);
+    const yours = report.space?.userWaste?.bytes ?? img.userWastedBytes;
+    const theirs = report.space?.baseWaste?.bytes ?? img.baseWastedBytes;
+    out.push(`  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (in files you added: ${formatBytes(yours)}, in the base image's files: ${formatBytes(theirs)})` : ''}`);
     out.push(`  efficiency       ${(img.efficiency * 100).toFixed(1)} %`);
     if (img.packages !== undefined) out.push(`  OS packages      ${img.packages}`);
     if (img.executables !== undefined) out.push(`  executables      ${img.executables}`);

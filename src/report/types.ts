@@ -79,7 +79,7 @@ export interface WastedFile {
   /** Layer that hid it (overwrote, deleted or made an opaque dir). */
   hiddenInLayer: number;
   how: 'overwritten' | 'deleted' | 'opaque';
-  /** True when the hiding happened inside the base image's layers (not your steps). */
+  /** True when the base image added the file (its waste is not yours to fix), even if your step hid it. */
   fromBase?: boolean;
 }
 
@@ -252,6 +252,8 @@ export interface SpaceReport {
   largestFiles: LargeFile[];
   /** Per layer, the visible files it added, largest first. */
   layerFiles: LayerFiles[];
-  /** The base image's wasted files are collapsed into these totals unless `all-waste` is set. */
+  /** Wasted items and bytes among the files your steps added (listed first in wastedFiles). */
+  userWaste?: { files: number; bytes: number };
+  /** The same for files the base image added (wastedFiles with fromBase); shown as one total unless `all-waste`. */
   baseWaste?: { files: number; bytes: number };
 }
