@@ -28,16 +28,21 @@ export function reportMetrics(head: Report, base?: Report): MetricDelta[] {
   });
 }
 
+/** A finding's own fingerprint and those merged into it (one problem found by lint and by the analysis). */
+const fingerprintsOf = (f: Finding): string[] => [f.fingerprint, ...(f.mergedFrom ?? []).map((m) => m.fingerprint)];
+
 export function compareReports(base: Report, head: Report, baseLabel?: string): ReportDiff {
-  const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
-  const headFingerprints = new Set(head.findings.map((f) => f.fingerprint));
+  const baseSet = new Set(base.findings.flatMap(fingerprintsOf));
+  const headSet = new Set(head.findings.flatMap(fingerprintsOf));
+  const baseFingerprints = { has: (fp: string) => baseSet.has(fp) };
+  const headFingerprints = { has: (fp: string) => headSet.has(fp) };
   return {
     ...(baseLabel ? { baseLabel } : {}),
     metrics: reportMetrics(head, base),
     steps: matchSteps(base, head),
-    newFindings: head.findings.filter((f) => !baseFingerprints.has(f.fingerprint)),
-    existingFindings: head.findings.filter((f) => baseFingerprints.has(f.fingerprint)),
-    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint))
+    newFindings: head.findings.filter((f) => !fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
+    existingFindings: head.findings.filter((f) => fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
+    fixedFindings: base.findings.filter((f) => !fingerprintsOf(f).some((fp) => headFingerprints.has(fp)))
   };
 }
 

@@ -14,6 +14,7 @@ import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
 import { createSecretScan, redactReport } from '../secrets/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
+import { mergeSameCause } from './merge.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface AuditOptions {
@@ -101,7 +102,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     source: build ? { dockerfile: build.file, context: build.context, target: build.target } : undefined,
     image: analysis.image,
     layers: analysis.layers,
-    findings: applyRuleConfig(findings, config),
+    findings: mergeSameCause(applyRuleConfig(findings, config)),
     wastedFiles: analysis.wastedFiles,
     largestDirectories: analysis.largestDirectories,
     space: analysis.space

@@ -188,5 +188,6 @@ export function verdictLines(report: Report, paint: Paint = painter(false)): str
 function findingLine(f: Finding, paint: Paint): string {
   const loc = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.path ? `/${f.path}` : f.layer !== undefined ? `layer ${f.layer}` : '';
   const sup = f.suppressed ? ` (suppressed${f.suppressed.reason ? `: ${f.suppressed.reason}` : ''})` : '';
-  return `${paint(SEVERITY_STYLE[f.severity], pad(f.severity, 7))} ${pad(f.rule, 26)} ${loc ? loc + ' ' : ''}${f.message}${sup}`;
+  const also = f.mergedFrom?.length ? ` [also ${f.mergedFrom.map((m) => m.rule).join(', ')}]` : '';
+  return `${paint(SEVERITY_STYLE[f.severity], pad(f.severity, 7))} ${pad(f.rule, 26)} ${loc ? loc + ' ' : ''}${f.message}${also}${sup}`;
 }

@@ -33,6 +33,12 @@ export interface Finding {
   fingerprint: string;
   /** Free-form, JSON-safe extra data (never a secret value). */
   details?: Record<string, unknown>;
+  /**
+   * Findings of other stages with the same cause on the same Dockerfile line, merged into this one (e.g. the
+   * lint rule `package-cache-not-cleaned` into the measured `package-cache-in-image`). Their fingerprints still
+   * match this finding in baselines.
+   */
+  mergedFrom?: { rule: string; category: FindingCategory; fingerprint: string; message: string }[];
   /** Set when a suppression matched; suppressed findings stay in the report but never fail the run. */
   suppressed?: { by: 'fingerprint' | 'rule-path' | 'allowlist' | 'inline'; reason?: string };
 }
