@@ -7,6 +7,7 @@ import { UserError, describeError, isUserError } from '../util/errors.js';
 import { parseBuildInputs, type BuildInputs, type BuildSecret } from '../build/inputs.js';
 import { loadConfig, applyThresholdInput } from '../config/load.js';
 import { runAudit, runLint } from '../pipeline/audit.js';
+import { progressReporter } from '../pipeline/progress.js';
 import { compareReports, toComparison } from '../compare/index.js';
 import { resolveBaseline, type Baseline } from '../baseline/index.js';
 import type { AuditConfig } from '../config/types.js';
@@ -107,7 +108,8 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   await refuseToOverwrite(cmd, io, build);
 
   const savedBaseline = cmd.baselineReport ? await readReportFile(path.resolve(io.cwd, cmd.baselineReport)) : undefined;
-  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint }, io.runtime);
+  const onProgress = io.stderrIsTTY ? progressReporter({ mode: 'tty', write: io.stderr }) : undefined;
+  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint, onProgress }, io.runtime);
   const baseline = await cliBaseline(cmd, io, config, build, savedBaseline, report);
   const diff = baseline ? compareReports(baseline.report, report, baseline.label) : undefined;
   if (diff) report.comparison = toComparison(diff, baseline!.report);
@@ -142,7 +144,7 @@ async function cliBaseline(
     );
     if (!baseline) throw new UserError(`--baseline-build ${cmd.baselineBuild} could not be built (see the warning above).`);
   }
-  if (baseline && !saved) head.timings = { ...head.timings, baseline: Date.now() - started };
+  if (baseline && !saved) head.timings = { ...head.timings, baseline: Date.now() - started, total: (head.timings?.total ?? 0) + Date.now() - started };
   return baseline;
 }
 

@@ -8,6 +8,7 @@ import { FilesystemModel, type FileVisibility } from './fs-model.js';
 import { readImageArchive, streamDockerSave, type ImageArchive } from './reader.js';
 import { runImageRules } from './rules/index.js';
 import type { LayerSubscriber } from './types.js';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 
 export type { FileVisibility, Visibility } from './fs-model.js';
 
@@ -31,6 +32,40 @@ export interface AnalyseOptions {
   baseLayerCount?: number;
   /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
   openArchive?: (imageId: string) => NodeJS.ReadableStream;
+  /** Called as the archive streams (often: throttle in the callee) and once more with `done` at the end. */
+  onProgress?: (p: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  /** Layers whose entries have started to arrive, of `layers`. */
+  layersSeen: number;
+  layers: number;
+  /** Archive bytes read so far, and the image size (`docker image inspect .Size`) the ETA is based on. */
+  bytesRead: number;
+  totalBytes: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+/** Counts the archive's bytes and layers on their way to the reader, without touching the reader. */
+function watchProgress(stream: NodeJS.ReadableStream, layers: number, totalBytes: number, onProgress: (p: ReadProgress) => void) {
+  const started = Date.now();
+  const seen = new Set<string>();
+  let bytesRead = 0;
+  const report = (done: boolean) => onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
+  const counter = new PassThrough();
+  counter.on('data', (chunk: Buffer) => {
+    bytesRead += chunk.length;
+    report(false);
+  });
+  // pipeline: an error of docker save reaches the reader, and a reader that gives up stops docker save.
+  pipeline(stream as Readable, counter, () => {});
+  const subscriber: LayerSubscriber = {
+    onEntry: (e) => {
+      seen.add(e.layerKey);
+    }
+  };
+  return { stream: counter, subscriber, finish: () => report(true) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,11 +78,13 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
   const started = Date.now();
   const historySizes = dockerLayerSizes(inspected.Id, runtime);
   historySizes.catch(() => {});
-  const archive = await readImageArchive(
-    (opts.openArchive ?? streamDockerSave)(inspected.Id),
-    [model, ...(opts.subscribers ?? [])],
-    { source: ref }
-  );
+  let source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
+  const progress = opts.onProgress
+    ? watchProgress(source, Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
+    : undefined;
+  if (progress) source = progress.stream;
+  const archive = await readImageArchive(source, [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])], { source: ref });
+  progress?.finish();
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
   runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);
   if (archive.configDigest !== inspected.Id) {

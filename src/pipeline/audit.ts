@@ -4,14 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
-import type { Finding, Report } from '../report/types.js';
+import type { Finding, Report, StageTimings } from '../report/types.js';
 import type { Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import type { BuildInputs } from '../build/inputs.js';
 import { checkBuildPaths, runBuild } from '../build/run.js';
 import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
-import { analyseImage } from '../image/analyse.js';
+import { analyseImage, type ReadProgress } from '../image/analyse.js';
+import { progressReporter } from './progress.js';
 import { createSecretScan, redactReport } from '../secrets/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { mergeSameCause } from './merge.js';
@@ -27,6 +28,8 @@ export interface AuditOptions {
   cwd?: string;
   /** Skip the Dockerfile lint (e.g. `lint` input false). */
   skipLint?: boolean;
+  /** Progress while the image is read; default: a log line at most every 5 s (the Actions log). */
+  onProgress?: (p: ReadProgress) => void;
 }
 
 export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Report> {
@@ -37,6 +40,16 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   }
 
   const findings: Finding[] = [];
+  const timings: StageTimings = {};
+  const started = Date.now();
+  const timed = async <T>(stage: keyof StageTimings, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[stage] = (timings[stage] ?? 0) + (Date.now() - t0);
+    }
+  };
   let dockerfileText: string | undefined;
   if (build) {
     if (!opts.image) checkBuildPaths(build, cwd);
@@ -44,8 +57,10 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     dockerfileText = await readFile(dockerfilePath, 'utf8').catch(() => undefined);
     if (dockerfileText !== undefined && !opts.skipLint) {
       findings.push(
-        ...(await runtime.log.group('Lint Dockerfile', async () =>
-          lintDockerfile({ dockerfile: build.file, context: path.resolve(cwd, build.context), target: build.target, config, contents: dockerfileText, cwd })
+        ...(await timed('lint', () =>
+          runtime.log.group('Lint Dockerfile', async () =>
+            lintDockerfile({ dockerfile: build.file, context: path.resolve(cwd, build.context), target: build.target, config, contents: dockerfileText, cwd })
+          )
         ))
       );
     }
@@ -58,7 +73,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     ref = opts.image;
   } else {
     await ensureBuildx(runtime, build!.builder);
-    const result = await runBuild(build!, runtime, cwd);
+    const result = await timed('build', () => runBuild(build!, runtime, cwd));
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
   }
@@ -68,8 +83,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
 
   const secretScan = createSecretScan({ config, runtime });
-  const analysis = await runtime.log.group(`Analyse ${ref}`, () =>
-    analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount })
+  const onProgress = opts.onProgress ?? progressReporter({ mode: 'log', write: (t) => runtime.log.info(t.trimEnd()) });
+  const analysis = await timed('analysis', () =>
+    runtime.log.group(`Analyse ${ref}`, () => analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, onProgress }))
   );
   findings.push(...analysis.findings, ...secretScan.findings(analysis));
 
@@ -105,7 +121,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     findings: mergeSameCause(applyRuleConfig(findings, config)),
     wastedFiles: analysis.wastedFiles,
     largestDirectories: analysis.largestDirectories,
-    space: analysis.space
+    space: analysis.space,
+    timings: { ...timings, total: Date.now() - started }
   };
   return redactReport(report, secretScan);
 }
