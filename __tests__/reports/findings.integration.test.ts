@@ -90,3 +90,26 @@ describe('one finding per problem', () => {
     expect(again.findings.map((f) => f.fingerprint).sort()).toEqual(single.findings.map((f) => f.fingerprint).sort());
   }, 120_000);
 });
+
+describe('messages that are true: dockerignore advice names what is in the context', () => {
+  test('a real build with .git and .env in the context; the absolute --file stays absolute', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reports-ctx-'));
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM image-audit/busybox:latest\nWORKDIR /app\nCOPY . .\nUSER 1000\n');
+    writeFileSync(path.join(dir, 'main.go'), 'package main\n');
+    writeFileSync(path.join(dir, '.env'), 'LOG_LEVEL=' + 'debug\n');
+    execFileSync('git', ['init', '-q', dir]);
+    writeFileSync(path.join(dir, '.git', 'big.pack'), Buffer.alloc(2 * 1024 * 1024));
+    const r = await cli(['audit', '--file', path.join(dir, 'Dockerfile'), '--context', dir, '--tag', 'reports-ctx:latest', '--format', 'json']);
+    expect(r.stderr).not.toMatch(/Unexpected internal error/);
+    const report: Report = JSON.parse(r.stdout);
+    const hit = report.findings.find((f) => f.rule === 'missing-dockerignore')!;
+    expect(hit.file).toBe(path.join(dir, 'Dockerfile'));
+    expect(hit.message).toContain(`copies the whole build context ${dir} (`);
+    expect(hit.message).toMatch(/\.git\/ \(2(\.\d)? MiB, Git history/);
+    expect(hit.message).toMatch(/\.env \(\d+ B, /);
+    expect(hit.message).not.toMatch(/node_modules|any \.env/);
+    // The image got them: the advice is about what was really sent.
+    expect(report.space!.largestFiles.some((f) => f.path === 'app/.git/big.pack')).toBe(true);
+  }, 300_000);
+});
