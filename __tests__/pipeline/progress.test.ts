@@ -39,3 +39,9 @@ describe('progress', () => {
     expect(out).toBe('');
   });
 });
+
+test('no ETA before 2 % is read (start-up latency would make it wild)', () => {
+  expect(formatProgress({ layersSeen: 0, layers: 4, bytesRead: 64 * 1024, totalBytes: 300 * MiB, elapsedMs: 5000, done: false })).toBe(
+    'Reading image: layers 0/4, 64 KiB of ~300 MiB, 12.8 KiB/s'
+  );
+});

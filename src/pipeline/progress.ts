@@ -18,7 +18,8 @@ export function formatProgress(p: ReadProgress): string {
   const parts = [`layers ${p.layersSeen}/${p.layers}`, `${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ~${formatBytes(p.totalBytes)}` : ''}`];
   if (rate > 0) parts.push(`${formatBytes(rate)}/s`);
   if (p.done) parts.push(`done in ${seconds.toFixed(1)} s`);
-  else if (rate > 0 && p.totalBytes > p.bytesRead) parts.push(`ETA ${Math.ceil((p.totalBytes - p.bytesRead) / rate)} s`);
+  // Before 2 % is read the rate is mostly docker save's start-up: no ETA rather than a wild one.
+  else if (rate > 0 && p.totalBytes > p.bytesRead && p.bytesRead >= p.totalBytes / 50) parts.push(`ETA ${Math.ceil((p.totalBytes - p.bytesRead) / rate)} s`);
   return `Reading image: ${parts.join(', ')}`;
 }
 

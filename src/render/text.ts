@@ -154,7 +154,8 @@ export function comparisonLines(diff: ReportDiff, paint: Paint = painter(false))
   for (const s of changed.slice(0, 15)) {
     const sizes = `${s.baseLayers.length ? formatBinaryBytes(s.baseSize) : '–'} → ${s.headLayers.length ? formatBinaryBytes(s.headSize) : '–'}`;
     const tag = s.status === 'added' ? ' (new step)' : s.status === 'removed' ? ' (removed step)' : '';
-    out.push(`  ${padStart(formatBytesDelta(s.delta), 11)}  ${pad(stepLabel(s), 10)} ${clip(s.instruction, 70)}${tag}  [${sizes}]`);
+    const what = s.instruction || (s.fromBase ? 'base image layer' : 'layer without history');
+    out.push(`  ${padStart(formatBytesDelta(s.delta), 11)}  ${pad(stepLabel(s), 10)} ${clip(what, 70)}${tag}  [${sizes}]`);
     if (s.baseInstruction) out.push(`  ${' '.repeat(11)}  ${' '.repeat(10)} was: ${clip(s.baseInstruction, 70)}`);
   }
   if (changed.length > 15) out.push(`  …and ${changed.length - 15} more`);
