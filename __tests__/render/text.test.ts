@@ -52,3 +52,13 @@ describe('text report', () => {
     expect(md).toMatch(/❌ Failed.*\n\n- error <code>toolchain-in-image<\/code> at <code>\/usr\/lib\/gcc<\/code>/);
   });
 });
+
+describe('timings', () => {
+  test('in the summary, never in the PR comment (it must not change between reruns)', async () => {
+    const { renderComment } = await import('../../src/render/markdown.js');
+    const r = { ...head, timings: { lint: 12, analysis: 3400, total: 5000 } };
+    expect(renderSummary(r, undefined)).toMatch(/<summary>Timings<\/summary>[\s\S]*\| analysis \| 3\.4 s \|/);
+    expect(renderComment(r, undefined, { marker: '<!-- x -->' })).not.toContain('Timings');
+    expect(renderText(r)).toContain('Timings: lint 12 ms, analysis 3.4 s, total 5.0 s');
+  });
+});

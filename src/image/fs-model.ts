@@ -384,7 +384,7 @@ export class FilesystemModel implements LayerSubscriber {
         const item: WastedFile = { path, bytes, addedInLayer: this.hAdded[i], hiddenInLayer: this.hHidden[i], how };
         // The base's = files the base image added (even when your apt-get overwrote them, e.g. debconf
         // templates): nothing to fix in this Dockerfile. Yours = files your own steps added.
-        if (baseLayerCount > 0) item.fromBase = this.hAdded[i] < baseLayerCount;
+        if (this.hAdded[i] < baseLayerCount) item.fromBase = true;
         groups.set(key, item);
       }
     }

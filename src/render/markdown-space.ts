@@ -12,6 +12,8 @@ export interface ExtrasOptions {
   /** Longest list. */
   max: number;
   allWaste?: boolean;
+  /** Render the stage timings (the job summary; not the PR comment, which must not change between reruns). */
+  timings?: boolean;
 }
 
 function wastedTable(files: WastedFile[]): string {
@@ -66,7 +68,7 @@ export function markdownExtras(report: Report, opts: ExtrasOptions): string[] {
     parts.push(opts.details('Files each step added', blocks.join('\n\n')));
   }
   const t = report.timings;
-  if (t && Object.keys(t).length) {
+  if (opts.timings && t && Object.keys(t).length) {
     const rows = TIMING_STAGES.filter((s) => t[s] !== undefined).map((s) => `| ${s} | ${formatDuration(t[s]!)} |`);
     parts.push(opts.details('Timings', ['| Stage | Time |', '| --- | ---: |', ...rows].join('\n')));
   }

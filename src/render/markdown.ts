@@ -40,9 +40,11 @@ interface Limits {
   layers: number;
   chart: boolean;
   details: boolean;
+  /** Stage timings: the summary only (they change every run, and the comment must not). */
+  timings?: boolean;
 }
 
-const FULL: Limits = { steps: 100, findings: 1000, layers: 500, chart: true, details: true };
+const FULL: Limits = { steps: 100, findings: 1000, layers: 500, chart: true, details: true, timings: true };
 const COMMENT_STEPS: Limits[] = [
   { steps: 10, findings: 50, layers: 60, chart: true, details: true },
   { steps: 10, findings: 20, layers: 20, chart: true, details: true },
@@ -187,7 +189,7 @@ function renderBody(report: Report, given: ReportDiff | undefined, opts: Markdow
     if (chart) parts.push(details(diff ? 'Layer sizes, base vs PR' : 'Layer sizes', chart));
   }
   if (limits.layers > 0 && report.layers.length) parts.push(details(`Layers (${report.layers.length})`, layersTable(report, limits.layers, limits.cut)));
-  if (limits.details) parts.push(...markdownExtras(report, { details, max: Math.min(limits.findings, 50), allWaste: opts.allWaste }));
+  if (limits.details) parts.push(...markdownExtras(report, { details, max: Math.min(limits.findings, 50), allWaste: opts.allWaste, timings: limits.timings }));
   return parts.join('\n\n');
 }
 
