@@ -82,7 +82,7 @@ describe('dist/index.js on a pull_request event', () => {
     const { code, stdout } = await runBundle(step.env, repo.dir);
     expect(code).toBe(1);
     expect(stdout).toContain('::warning::This pull request comes from a fork');
-    expect(stdout).toMatch(/::error::image-audit failed: max-size-increase \(\+5\.0 MiB \(\+\d+ %25\) > \+1 MB\)/);
+    expect(stdout).toMatch(/::error::image-audit failed: max-size-increase \(\+5\.0 MiB \(\+\d+ %25\) > \+1 MiB\)/);
     const outputs = step.outputs();
     expect(outputs.verdict).toBe('failed');
     expect(existsSync(outputs.report)).toBe(true);

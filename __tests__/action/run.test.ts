@@ -175,8 +175,8 @@ describe('thresholds, outputs and failure', () => {
     expect(JSON.parse(readFileSync(outputs.report, 'utf8')).verdict.passed).toBe(false);
     expect(outputs.report).toBe(path.join(dir, 'out', 'report.json'));
     expect(summary).toContain('**❌ Failed**');
-    expect(gh.commentsOn(7)[0].body).toContain('`max-size` (24.1 MB, limit 10 MB)');
-    const errorAt = stdout.indexOf('::error::image-audit failed: max-size (24.1 MB > 10 MB)');
+    expect(gh.commentsOn(7)[0].body).toContain('`max-size` (23 MiB, limit 9.5 MiB)');
+    const errorAt = stdout.indexOf('::error::image-audit failed: max-size (23 MiB > 9.5 MiB)');
     expect(errorAt).toBeGreaterThan(-1);
     expect(stdout.indexOf('::set-output')).toBe(-1);
   });
@@ -215,7 +215,7 @@ describe('scheduled audit: tracking issue', () => {
 
     await runStep({ inputs: { 'from-report': saveReport('b.json', bigger()), 'max-size': '5MB', 'audit-issue': 'true' }, event: schedule });
     expect(gh.issues).toHaveLength(1);
-    expect(gh.issues[0].body).toContain('limit 5 MB');
+    expect(gh.issues[0].body).toContain('limit 4.7 MiB');
 
     const passing = await runStep({ inputs: { 'from-report': saveReport('c.json', small()), 'max-size': '5MB', 'audit-issue': 'true' }, event: schedule });
     expect(passing.result.failed).toBe(false);

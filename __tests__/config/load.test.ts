@@ -29,7 +29,7 @@ thresholds:
   max-wasted: 10MB
   min-efficiency: 0.9
   fail-on-secrets: false
-  fail-on-lint: warning
+  fail-on: warning
 secrets:
   suppress:
     - fingerprint: ${'ab'.repeat(32)}
@@ -60,7 +60,8 @@ describe('loadConfig', () => {
       maxWasted: { bytes: 10_000_000 },
       minEfficiency: 0.9,
       failOnSecrets: false,
-      failOnLint: 'warning'
+      failOn: 'warning',
+      failOnSource: 'fail-on'
     });
     expect(config.secrets.suppressions).toEqual([
       { fingerprint: 'ab'.repeat(32), reason: 'test fixture key', expires: '2026-12-31' },
@@ -89,7 +90,7 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['thresholds:\n  max-size: 12 parsecs\n', ".image-audit.yml: thresholds.max-size: '12 parsecs' is not a size; use e.g. 200MB, 1.5GiB or 500000000"],
+    ['thresholds:\n  max-size: 12 parsecs\n', ".image-audit.yml: thresholds.max-size: '12 parsecs' is not a size; use e.g. 200MiB, 200MB or 1.5GiB"],
     ['thresholds:\n  max-sise: 1GB\n', '.image-audit.yml: thresholds.max-sise is not a known setting'],
     ['colour: red\n', '.image-audit.yml.colour is not a known setting'],
     ['rules:\n  no-such-rule: off\n', '.image-audit.yml: rules.no-such-rule is not a known rule'],
@@ -98,7 +99,7 @@ describe('loadConfig', () => {
     ['thresholds:\n  max-wasted: 150%\n', 'thresholds.max-wasted: \'150%\' is more than 100%'],
     ['thresholds:\n  min-efficiency: 1.5\n', 'thresholds.min-efficiency: 1.5 is not a ratio'],
     ['thresholds:\n  fail-on-secrets: maybe\n', "thresholds.fail-on-secrets: 'maybe' is not true or false"],
-    ['thresholds:\n  fail-on-lint: fatal\n', "thresholds.fail-on-lint: 'fatal' is not a lint level"],
+    ['thresholds:\n  fail-on-lint: fatal\n', "thresholds.fail-on-lint: 'fatal' is not a severity"],
     ['thresholds:\n  max-size: [1, 2]\n', 'thresholds.max-size: expected a single value, got a list'],
     ['secrets:\n  suppress:\n    - reason: no key\n', 'secrets.suppress[0]: a suppression needs a fingerprint, or both rule and path'],
     ['secrets:\n  suppress:\n    - fingerprint: abc\n', "secrets.suppress[0].fingerprint: 'abc' is not a sha256 fingerprint"],
@@ -123,14 +124,14 @@ describe('applyThresholdInput', () => {
   it('names the input in the error, like the file does', () => {
     const t = defaultConfig().thresholds;
     expect(() => applyThresholdInput(t, 'max-size', '12 parsecs', 'input max-size')).toThrow(
-      "input max-size: '12 parsecs' is not a size; use e.g. 200MB, 1.5GiB or 500000000"
+      "input max-size: '12 parsecs' is not a size; use e.g. 200MiB, 200MB or 1.5GiB"
     );
     expect(() => applyThresholdInput(t, 'max-bloat', '1', 'input max-bloat')).toThrow("input max-bloat: unknown threshold 'max-bloat'");
   });
 
   it('parses input strings for every threshold and ignores empty inputs', () => {
     const t = defaultConfig().thresholds;
-    applyThresholdInput(t, 'max-size', '500000000', 'input max-size');
+    applyThresholdInput(t, 'max-size', '500000000B', 'input max-size');
     applyThresholdInput(t, 'max-compressed-size', '80 MiB', 'input');
     applyThresholdInput(t, 'max-layers', '12', 'input');
     applyThresholdInput(t, 'max-size-increase', '20MB', 'input');
@@ -138,7 +139,7 @@ describe('applyThresholdInput', () => {
     applyThresholdInput(t, 'max-wasted', '5%', 'input');
     applyThresholdInput(t, 'min-efficiency', '95%', 'input');
     applyThresholdInput(t, 'fail-on-secrets', 'FALSE', 'input');
-    applyThresholdInput(t, 'fail-on-lint', 'none', 'input');
+    applyThresholdInput(t, 'fail-on', 'none', 'input');
     applyThresholdInput(t, 'max-layers', '', 'input'); // unset action input
     expect(t).toEqual({
       maxSize: 500_000_000,
@@ -149,7 +150,31 @@ describe('applyThresholdInput', () => {
       maxWasted: { percent: 5 },
       minEfficiency: 0.95,
       failOnSecrets: false,
-      failOnLint: 'none'
+      failOn: 'none',
+      failOnSource: 'fail-on'
     });
+  });
+
+  it('a bare number as a size asks for the unit', () => {
+    const t = defaultConfig().thresholds;
+    expect(() => applyThresholdInput(t, 'max-wasted', '5', '--max-wasted')).toThrow("--max-wasted: '5' has no unit: 5 MB or 5 %?");
+    expect(() => applyThresholdInput(t, 'max-size', '200', '--max-size')).toThrow("--max-size: '200' has no unit: 200 MB or 200 MiB?");
+    expect(() => applyThresholdInput(t, 'max-size-increase', 10, 'thresholds.max-size-increase')).toThrow('10 MB or 10 %?');
+    applyThresholdInput(t, 'max-wasted', '0', '--max-wasted');
+    expect(t.maxWasted).toEqual({ bytes: 0 });
+  });
+
+  it('fail-on-lint is a deprecated alias of fail-on that warns; fail-on wins', () => {
+    const t = defaultConfig().thresholds;
+    applyThresholdInput(t, 'fail-on-lint', 'warning', '--fail-on-lint');
+    expect(t).toMatchObject({ failOn: 'warning', failOnSource: 'fail-on-lint' });
+    expect(t.warnings).toEqual(['--fail-on-lint is deprecated and now gates every finding (lint, image, secret); use fail-on instead.']);
+    applyThresholdInput(t, 'fail-on', 'info', '--fail-on');
+    applyThresholdInput(t, 'fail-on-lint', 'error', '--fail-on-lint');
+    expect(t.failOn).toBe('info');
+  });
+
+  it('report.all-waste is read from the file', async () => {
+    expect((await loadConfig({ cwd: dirWith('report:\n  all-waste: true\n') })).report.allWaste).toBe(true);
   });
 });

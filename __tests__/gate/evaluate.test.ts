@@ -14,9 +14,9 @@ const head = makeReport([
 const diff = compareReports(base, head);
 
 describe('evaluateThresholds', () => {
-  test('defaults list fail-on-secrets and fail-on-lint and pass on a clean report', () => {
+  test('defaults list fail-on-secrets and fail-on and pass on a clean report', () => {
     const v = evaluateThresholds(head, diff, t({}));
-    expect(v.checks.map((c) => c.name)).toEqual(['fail-on-secrets', 'fail-on-lint']);
+    expect(v.checks.map((c) => c.name)).toEqual(['fail-on-secrets', 'fail-on']);
     expect(v).toMatchObject({ passed: true, summary: 'passed' });
   });
 
@@ -67,19 +67,38 @@ describe('evaluateThresholds', () => {
     const muted = finding({ rule: 'aws-key', category: 'secret', severity: 'error', path: 'b', suppressed: { by: 'fingerprint' } });
     const withSecret = makeReport([{ instruction: 'RUN a', size: 1 }], [secret, muted]);
     const v = evaluateThresholds(withSecret, undefined, t({}));
-    expect(v.checks[0]).toEqual({ name: 'fail-on-secrets', limit: '0 secrets', actual: '1 secret', passed: false });
-    expect(v.summary).toBe('failed: fail-on-secrets (1 secret)');
+    expect(v.checks[0]).toMatchObject({ name: 'fail-on-secrets', limit: '0 secrets', actual: '1 secret', passed: false });
+    expect(v.checks[0].findings).toHaveLength(1);
+    expect(v.summary).toMatch(/^failed: fail-on-secrets \(1 secret: /);
     expect(evaluateThresholds(withSecret, undefined, t({ failOnSecrets: false })).passed).toBe(true);
     expect(evaluateThresholds(makeReport([], [muted]), undefined, t({})).passed).toBe(true);
   });
 
-  test('fail-on-lint is the lowest failing severity', () => {
+  test('fail-on is the lowest failing severity', () => {
     const r = makeReport([], [finding({ rule: 'w', severity: 'warning' }), finding({ rule: 'i', severity: 'info' })]);
-    expect(evaluateThresholds(r, undefined, t({ failOnLint: 'error' })).passed).toBe(true);
-    const warn = evaluateThresholds(r, undefined, t({ failOnLint: 'warning' }));
-    expect(warn.checks[1]).toMatchObject({ passed: false, actual: '1 warning' });
-    expect(evaluateThresholds(r, undefined, t({ failOnLint: 'info' })).checks[1]).toMatchObject({ passed: false, actual: '1 warning, 1 info' });
-    expect(evaluateThresholds(r, undefined, t({ failOnLint: 'none' })).checks.map((c) => c.name)).toEqual(['fail-on-secrets']);
+    expect(evaluateThresholds(r, undefined, t({ failOn: 'error' })).passed).toBe(true);
+    const warn = evaluateThresholds(r, undefined, t({ failOn: 'warning' }));
+    expect(warn.checks[1]).toMatchObject({ name: 'fail-on', passed: false, actual: '1 warning' });
+    expect(evaluateThresholds(r, undefined, t({ failOn: 'info' })).checks[1]).toMatchObject({ passed: false, actual: '1 warning, 1 info' });
+    expect(evaluateThresholds(r, undefined, t({ failOn: 'none' })).checks.map((c) => c.name)).toEqual(['fail-on-secrets']);
+  });
+
+  test('fail-on gates image findings like lint findings, and the verdict names them', () => {
+    const r = makeReport([], [
+      finding({ rule: 'toolchain-in-image', category: 'image', severity: 'error', path: 'usr/lib/gcc', fingerprint: 'f'.repeat(64) }),
+      finding({ rule: 'wasted-space', category: 'image', severity: 'warning', layer: 2 })
+    ]);
+    const v = evaluateThresholds(r, undefined, t({}));
+    expect(v.passed).toBe(false);
+    expect(v.checks[1].findings).toEqual([{ rule: 'toolchain-in-image', severity: 'error', category: 'image', fingerprint: 'f'.repeat(64), where: '/usr/lib/gcc' }]);
+    expect(v.summary).toBe('failed: fail-on (1 error: toolchain-in-image)');
+    const w = evaluateThresholds(r, undefined, t({ failOn: 'warning' }));
+    expect(w.checks[1].findings!.map((f) => f.rule)).toEqual(['toolchain-in-image', 'wasted-space']);
+  });
+
+  test('a suppressed finding never fails', () => {
+    const r = makeReport([], [finding({ rule: 'x', category: 'image', severity: 'error', suppressed: { by: 'fingerprint' } })]);
+    expect(evaluateThresholds(r, undefined, t({})).passed).toBe(true);
   });
 
   test('image thresholds on a lint-only report are not evaluated', () => {

@@ -132,7 +132,7 @@ describe('findings on real builds', () => {
 
   it('a single-stage gcc build → toolchain-in-image naming the install step', async () => {
     const a = await analyse(build('toolchain'));
-    const gcc = a.findings.find((f) => f.rule === 'toolchain-in-image' && f.details?.toolchain === 'gcc');
+    const gcc = a.findings.find((f) => f.rule === 'toolchain-in-image' && (f.details?.toolchains as { id: string }[]).some((t) => t.id === 'gcc'));
     expect(gcc).toBeDefined();
     expect(gcc?.layer).toBe(1);
     expect(gcc?.message).toContain('apt-get install -y --no-install-recommends gcc libc6-dev');

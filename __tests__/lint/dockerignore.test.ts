@@ -39,7 +39,8 @@ describe('dockerignore-incomplete', () => {
     // .git is ignored by the fixture's .dockerignore; .env.example is a template, not a secret.
     expect(hit.details?.paths).toEqual(['.env', 'deploy/id_rsa', 'node_modules/']);
     expect(hit.line).toBe(3);
-    expect(hit.message).toContain('.dockerignore does not exclude .env, deploy/id_rsa, node_modules/');
+    // Riskiest first (keys, env files), then bulk; each with the bytes it would send; the path as given (absolute).
+    expect(hit.message).toContain(`${path.join(dir, '.dockerignore')} does not exclude deploy/id_rsa (41 B), .env (27 B), node_modules/ (20 B)`);
     expect(only(await lint(dir), 'missing-dockerignore')).toEqual([]);
   });
 
@@ -78,11 +79,34 @@ describe('dockerignore-incomplete', () => {
 });
 
 describe('missing-dockerignore', () => {
-  it('fires on COPY . . with no .dockerignore in the context', async () => {
+  it('fires on COPY . . with no .dockerignore in the context, naming what is really there with its bytes', async () => {
     const dir = contextWithJunk('none');
+    writeFileSync(path.join(dir, '.git', 'pack'), Buffer.alloc(3 * 1024 * 1024));
     const [hit] = only(await lint(dir), 'missing-dockerignore');
     expect(hit.line).toBe(3);
+    expect(hit.message).toContain(`copies the whole build context ${dir} (`);
+    expect(hit.message).toContain('.git/ (3 MiB, Git history');
+    expect(hit.message).toMatch(/\.env \(\d+ B, /);
+    expect(hit.message).toContain('deploy/id_rsa (');
+    expect(hit.message).not.toContain('any .env');
     expect(only(await lint(dir), 'dockerignore-incomplete')).toEqual([]);
+  });
+
+  it('a context of sources only (go.mod, go.sum, main.go) is not reported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ia-go-'));
+    temps.push(dir);
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /src\n');
+    for (const f of ['go.mod', 'go.sum', 'main.go']) writeFileSync(path.join(dir, f), 'package main\n');
+    expect(only(await lint(dir), 'missing-dockerignore')).toEqual([]);
+  });
+
+  it('paths are written as the user gave them: relative stays relative', async () => {
+    const dir = contextWithJunk('none');
+    const cwd = path.dirname(dir);
+    const rel = path.basename(dir);
+    const [hit] = only(await lintDockerfile({ dockerfile: path.join(rel, 'Dockerfile'), config: defaultConfig(), cwd }), 'missing-dockerignore');
+    expect(hit.message).toContain(`copies the whole build context ${rel} (`);
+    expect(hit.file).toBe(path.join(rel, 'Dockerfile'));
   });
 
   it('looks in the given context, not the Dockerfile folder', async () => {
@@ -90,6 +114,7 @@ describe('missing-dockerignore', () => {
     const elsewhere = mkdtempSync(path.join(tmpdir(), 'ia-df-'));
     temps.push(elsewhere);
     writeFileSync(path.join(elsewhere, 'Dockerfile'), 'FROM alpine:3.20\nCOPY . /app\nUSER 1\n');
+    writeFileSync(path.join(elsewhere, '.env'), 'LOG_LEVEL=' + 'debug\n');
     const withContext = await lintDockerfile({ dockerfile: path.join(elsewhere, 'Dockerfile'), context: ctx, config: defaultConfig() });
     expect(only(withContext, 'missing-dockerignore')).toEqual([]);
     const withoutContext = await lintDockerfile({ dockerfile: path.join(elsewhere, 'Dockerfile'), config: defaultConfig() });

@@ -80,9 +80,11 @@ describe('CLI outputs', () => {
         env: {},
         runtime
       });
-      // Every fixture has an unsuppressed secret and fail-on-secrets defaults to true.
-      expect([b.name, code, stderr]).toEqual([b.name, 1, '']);
-      expect(stdout.length).toBeGreaterThan(0);
+      // Every fixture has an unsuppressed secret and fail-on-secrets defaults to true. --output gets the selected
+      // format (stdout stays empty; stderr says where the report went).
+      expect([b.name, code, stderr]).toEqual([b.name, 1, `image-audit: wrote the ${format} report to ${path.join(dir, 'r.json')}\n`]);
+      expect(stdout).toBe('');
+      expect(readFileSync(path.join(dir, 'r.json'), 'utf8').length).toBeGreaterThan(0);
       for (const [where, text] of [
         ['stdout', stdout],
         ['log', runtime.lines.join('\n')],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { formatBytesDelta, formatPercentDelta, parseBytes, parseBytesOrPercent } from '../../src/util/bytes.js';
+import { formatBytes, formatBytesDelta, formatPercentDelta, parseBytes, parseBytesOrPercent } from '../../src/util/bytes.js';
 
 describe('parseBytes', () => {
   test.each([
@@ -30,5 +30,14 @@ describe('deltas', () => {
     expect(formatBytesDelta(0)).toBe('±0 B');
     expect(formatPercentDelta(9.88, 1)).toBe('+988 %');
     expect(formatPercentDelta(-1, 4)).toBe('-25.0 %');
+  });
+});
+
+describe('output is IEC everywhere', () => {
+  test('formatBytes uses KiB/MiB/GiB', () => {
+    expect(formatBytes(32 * 1024 * 1024)).toBe('32 MiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3 GiB');
+    expect(formatBytes(999)).toBe('999 B');
   });
 });

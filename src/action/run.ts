@@ -10,7 +10,7 @@ import { applyThresholdInput, loadConfig } from '../config/load.js';
 import { applyIgnore } from '../config/ignore.js';
 import { runAudit } from '../pipeline/audit.js';
 import { resolveBaseline, type AuditFn, type Baseline } from '../baseline/index.js';
-import { compareReports, metric } from '../compare/index.js';
+import { compareReports, metric, toComparison } from '../compare/index.js';
 import type { ReportDiff } from '../compare/types.js';
 import { evaluateThresholds } from '../gate/index.js';
 import { renderComment, renderSummary } from '../render/markdown.js';
@@ -153,6 +153,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   for (const [name, text] of Object.entries(inputs.thresholds)) applyThresholdInput(config.thresholds, name, text, `input ${name}`);
   const ignored = applyIgnore(config.rules, inputs.ignore, 'Input ignore');
   if (ignored.unmapped.length) runtime.log.info(`ignore: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent (docs/hadolint-mapping.md); nothing to turn off.`);
+  for (const w of new Set(config.thresholds.warnings ?? [])) runtime.log.warning(w);
 
   const pr = context.payload?.pull_request;
   const prNumber: number | undefined = inputs.prNumber ?? (typeof pr?.number === 'number' ? pr.number : undefined);
@@ -216,6 +217,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
 
   cancel.throwIfCancelled();
   let baseline: Baseline | undefined;
+  const baselineStarted = Date.now();
   baseline = await resolveBaseline(
     {
       mode: inputs.fromReport && inputs.baseline !== 'report' ? 'none' : inputs.baseline,
@@ -233,7 +235,9 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     audit
   );
 
+  if (baseline && inputs.baseline !== 'report') head.timings = { ...head.timings, baseline: Date.now() - baselineStarted };
   const diff = baseline ? compareReports(baseline.report, head, baseline.label) : undefined;
+  if (diff) head.comparison = toComparison(diff, baseline!.report);
   head.verdict = evaluateThresholds(head, diff, config.thresholds);
   if (pr?.head?.sha) head.source = { ...head.source, commit: pr.head.sha };
   else if (context.sha && !inputs.fromReport) head.source = { ...head.source, commit: context.sha };
@@ -260,7 +264,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   writeOutputs(host, head, diff);
 
   // 2. Job summary (the full report; the place a fork PR's reader looks).
-  await host.appendSummary(renderSummary(head, diff, { title: image.title }));
+  await host.appendSummary(renderSummary(head, diff, { title: image.title, allWaste: config.report.allWaste }));
 
   // 3. Annotations on the Dockerfile lines.
   for (const a of annotationsFor(head)) host.annotate(a.level, a.message, a.props);

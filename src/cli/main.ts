@@ -18,6 +18,8 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   cwd: process.cwd(),
   env: process.env,
+  stdoutIsTTY: process.stdout.isTTY,
+  stderrIsTTY: process.stderr.isTTY,
   runtime: { ...nodeRuntime({ verbose: Boolean(process.env.IMAGE_AUDIT_DEBUG) }), cancel }
 });
 process.exitCode = code;

@@ -1,6 +1,6 @@
 // Report(base) × Report(head) → ReportDiff. Pure.
 import { comparePlatforms } from './platforms.js';
-import type { Finding, Report } from '../report/types.js';
+import type { Comparison, Finding, Report } from '../report/types.js';
 import { matchSteps } from './steps.js';
 import type { MetricDelta, MetricName, MetricUnit, ReportDiff } from './types.js';
 
@@ -29,16 +29,21 @@ export function reportMetrics(head: Report, base?: Report): MetricDelta[] {
   });
 }
 
+/** A finding's own fingerprint and those merged into it (one problem found by lint and by the analysis). */
+const fingerprintsOf = (f: Finding): string[] => [f.fingerprint, ...(f.mergedFrom ?? []).map((m) => m.fingerprint)];
+
 export function compareReports(base: Report, head: Report, baseLabel?: string): ReportDiff {
-  const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
-  const headFingerprints = new Set(head.findings.map((f) => f.fingerprint));
+  const baseSet = new Set(base.findings.flatMap(fingerprintsOf));
+  const headSet = new Set(head.findings.flatMap(fingerprintsOf));
+  const baseFingerprints = { has: (fp: string) => baseSet.has(fp) };
+  const headFingerprints = { has: (fp: string) => headSet.has(fp) };
   return {
     ...(baseLabel ? { baseLabel } : {}),
     metrics: reportMetrics(head, base),
     steps: matchSteps(base, head),
-    newFindings: head.findings.filter((f) => !baseFingerprints.has(f.fingerprint)),
-    existingFindings: head.findings.filter((f) => baseFingerprints.has(f.fingerprint)),
-    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint)),
+    newFindings: head.findings.filter((f) => !fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
+    existingFindings: head.findings.filter((f) => fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
+    fixedFindings: base.findings.filter((f) => !fingerprintsOf(f).some((fp) => headFingerprints.has(fp))),
     ...withPlatforms(base, head)
   };
 }
@@ -50,3 +55,35 @@ const withPlatforms = (base: Report, head: Report) => {
 
 /** The metric row by name (always present in a diff). */
 export const metric = (diff: ReportDiff, name: MetricName): MetricDelta => diff.metrics.find((m) => m.name === name)!;
+
+/** The diff as the JSON report carries it (`Report.comparison`): fingerprints plus the base's fixed findings. */
+export function toComparison(diff: ReportDiff, base?: Report): Comparison {
+  return {
+    ...(diff.baseLabel ? { baseLabel: diff.baseLabel } : {}),
+    ...(base?.image ? { base: { ref: base.image.ref, id: base.image.id, generatedAt: base.generatedAt } } : {}),
+    metrics: diff.metrics,
+    steps: diff.steps,
+    newFindings: diff.newFindings.map((f) => f.fingerprint),
+    existingFindings: diff.existingFindings.map((f) => f.fingerprint),
+    fixedFindings: diff.fixedFindings.map((f) => f.fingerprint),
+    fixed: diff.fixedFindings
+  };
+}
+
+/** Report.comparison → the ReportDiff renderers take, so a saved report renders its comparison alone. */
+export function diffOf(report: Report): ReportDiff | undefined {
+  const c = report.comparison;
+  if (!c) return undefined;
+  const pick = (fps: string[]) => {
+    const wanted = new Set(fps);
+    return report.findings.filter((f) => wanted.has(f.fingerprint));
+  };
+  return {
+    ...(c.baseLabel ? { baseLabel: c.baseLabel } : {}),
+    metrics: c.metrics,
+    steps: c.steps,
+    newFindings: pick(c.newFindings),
+    existingFindings: pick(c.existingFindings),
+    fixedFindings: c.fixed
+  };
+}

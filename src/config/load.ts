@@ -3,8 +3,10 @@
 //
 // rules:      { <rule-id>: off | info | warning | error }
 // thresholds: { max-size: 200MB, max-compressed-size: 80MB, max-layers: 20, max-size-increase: 10% | 20MB,
-//               max-layers-increase: 2, max-wasted: 5% | 10MB, min-efficiency: 0.9, fail-on-secrets: true,
-//               fail-on-lint: error | warning | info | none }
+//               max-layers-increase: 2, max-wasted: 5% | 10MB, min-efficiency: 0.9,
+//               fail-on: error | warning | info | none (every finding: lint, image, secret), fail-on-secrets: true,
+//               fail-on-lint: (deprecated alias of fail-on) }
+// report:     { all-waste: false }
 // secrets:    { suppress: [{ fingerprint: <sha256> | rule: <id>, path: <glob>, reason: <text>, expires: 2026-12-31 }],
 //               allow-paths: [<glob>…] }
 // waste:      { min-bytes: 1MB, min-percent: 5 }
@@ -30,25 +32,36 @@ export const THRESHOLD_NAMES = [
   'max-wasted',
   'max-user-wasted',
   'min-efficiency',
+  'fail-on',
   'fail-on-secrets',
   'fail-on-lint'
 ] as const;
 export type ThresholdName = (typeof THRESHOLD_NAMES)[number];
 
 const SEVERITIES = ['error', 'warning', 'info'] as const;
-const SIZE_EXAMPLE = 'use e.g. 200MB, 1.5GiB or 500000000';
+const SIZE_EXAMPLE = 'use e.g. 200MiB, 200MB or 1.5GiB';
 
 type ScalarInput = string | number | boolean;
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
 
+/** A bare number is ambiguous (`--max-wasted 5` once meant 5 bytes): ask for a unit. 0 needs none. */
+function rejectBareNumber(value: ScalarInput, where: string, percentAllowed: boolean): void {
+  const text = String(value).trim();
+  if (!/^\d+(?:\.\d+)?$/.test(text) || Number(text) === 0) return;
+  const question = percentAllowed ? `${text} MB or ${text} %?` : `${text} MB or ${text} MiB?`;
+  throw new UserError(`${where}: '${text}' has no unit: ${question} Write the unit, e.g. ${text}MiB${percentAllowed ? `, ${text}%` : ''} or ${text}B for bytes.`);
+}
+
 function sizeOf(value: ScalarInput, where: string): number {
+  if (typeof value === 'number' || typeof value === 'string') rejectBareNumber(value, where, false);
   const bytes = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : typeof value === 'string' ? parseBytes(value) : undefined;
   if (bytes === undefined) throw new UserError(`${where}: ${show(value)} is not a size; ${SIZE_EXAMPLE}.`);
   return bytes;
 }
 
 function limitOf(value: ScalarInput, where: string, maxPercent?: number): ByteLimit {
+  if (typeof value === 'number' || typeof value === 'string') rejectBareNumber(value, where, true);
   const limit = typeof value === 'number' ? (Number.isFinite(value) && value >= 0 ? { bytes: Math.round(value) } : undefined) : typeof value === 'string' ? parseBytesOrPercent(value) : undefined;
   if (limit === undefined) throw new UserError(`${where}: ${show(value)} is not a size or a percentage; use e.g. 10%, 20MB or 1.5GiB.`);
   if ('percent' in limit && maxPercent !== undefined && limit.percent > maxPercent) {
@@ -80,10 +93,10 @@ function booleanOf(value: ScalarInput, where: string): boolean {
   return parseBoolean(where, value, false);
 }
 
-function failOnLintOf(value: ScalarInput, where: string): Severity | 'none' {
+function failOnOf(value: ScalarInput, where: string): Severity | 'none' {
   const v = typeof value === 'string' ? value.trim().toLowerCase() : value;
   if (v === 'error' || v === 'warning' || v === 'info' || v === 'none') return v;
-  throw new UserError(`${where}: ${show(value)} is not a lint level; use error, warning, info or none.`);
+  throw new UserError(`${where}: ${show(value)} is not a severity; use error, warning, info or none.`);
 }
 
 /**
@@ -119,12 +132,23 @@ export function applyThresholdInput(thresholds: Thresholds, name: string, value:
     case 'min-efficiency':
       thresholds.minEfficiency = ratioOf(value, source);
       return;
+    case 'fail-on':
+      thresholds.failOn = failOnOf(value, source);
+      thresholds.failOnSource = 'fail-on';
+      return;
     case 'fail-on-secrets':
       thresholds.failOnSecrets = booleanOf(value, source);
       return;
-    case 'fail-on-lint':
-      thresholds.failOnLint = failOnLintOf(value, source);
+    case 'fail-on-lint': {
+      // Deprecated alias: it now gates every finding, like fail-on. fail-on wins when both are given.
+      const level = failOnOf(value, source);
+      (thresholds.warnings ??= []).push(`${source} is deprecated and now gates every finding (lint, image, secret); use fail-on instead.`);
+      if (thresholds.failOnSource !== 'fail-on') {
+        thresholds.failOn = level;
+        thresholds.failOnSource = 'fail-on-lint';
+      }
       return;
+    }
     default:
       throw new UserError(`${source}: unknown threshold '${name}'; the thresholds are ${THRESHOLD_NAMES.join(', ')}.`);
   }
@@ -192,7 +216,7 @@ export function parseConfig(doc: unknown, file: string, base: AuditConfig = defa
   const config = base;
   const root = expectMap(doc, file);
   const at = (key: string) => `${file}: ${key}`;
-  checkKeys(root, ['rules', 'thresholds', 'secrets', 'waste'], file);
+  checkKeys(root, ['rules', 'thresholds', 'secrets', 'waste', 'report'], file);
 
   const rules = expectMap(root.rules, at('rules'));
   const known = knownRuleIds();
@@ -221,6 +245,10 @@ export function parseConfig(doc: unknown, file: string, base: AuditConfig = defa
     if (!Array.isArray(list)) throw new UserError(`${at('secrets.allow-paths')} must be a list of path globs.`);
     config.secrets.allowPaths = list.map((p, i) => stringOf(p, at(`secrets.allow-paths[${i}]`)));
   }
+
+  const report = expectMap(root.report, at('report'));
+  checkKeys(report, ['all-waste'], at('report'));
+  if (report['all-waste'] !== undefined) config.report.allWaste = booleanOf(scalar(report['all-waste'], at('report.all-waste')), at('report.all-waste'));
 
   const waste = expectMap(root.waste, at('waste'));
   checkKeys(waste, ['min-bytes', 'min-percent'], at('waste'));

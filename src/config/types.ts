@@ -18,10 +18,14 @@ export interface Thresholds {
    */
   maxUserWasted?: ByteLimit;
   minEfficiency?: number;
-  /** Default true: any unsuppressed secret finding fails the run. */
+  /** Default true: any unsuppressed secret finding fails the run, whatever its severity; false: secrets never do. */
   failOnSecrets: boolean;
-  /** Lowest lint severity that fails the run; default `error`. */
-  failOnLint: Severity | 'none';
+  /** Lowest severity of any finding (lint, image, secret) that fails the run; default `error`. */
+  failOn: Severity | 'none';
+  /** Which setting chose failOn (`fail-on-lint` is the deprecated alias); fail-on wins over the alias. */
+  failOnSource?: 'fail-on' | 'fail-on-lint';
+  /** Notes for the user about the settings (deprecations); the shells print them as warnings. */
+  warnings?: string[];
 }
 
 export interface SecretSuppression {
@@ -45,11 +49,17 @@ export interface AuditConfig {
   };
   /** `wasted-space` finding threshold: bytes or percent of the image, whichever is larger (default 1 MB / 5 %). */
   waste: { minBytes: number; minPercent: number };
+  /** How reports are rendered. */
+  report: {
+    /** List the base image's wasted files one by one (default: collapsed to one total line). */
+    allWaste: boolean;
+  };
 }
 
 export const defaultConfig = (): AuditConfig => ({
   rules: {},
-  thresholds: { failOnSecrets: true, failOnLint: 'error' },
+  thresholds: { failOnSecrets: true, failOn: 'error' },
   secrets: { suppressions: [], allowPaths: [] },
-  waste: { minBytes: 1_000_000, minPercent: 5 }
+  waste: { minBytes: 1_000_000, minPercent: 5 },
+  report: { allWaste: false }
 });

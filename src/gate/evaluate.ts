@@ -2,7 +2,7 @@
 // measured value in human units, including the ones that could not be evaluated (and why), so a reader of the
 // comment sees exactly what was checked.
 import type { ByteLimit, Thresholds } from '../config/types.js';
-import type { Finding, Report, Severity, ThresholdResult, Verdict } from '../report/types.js';
+import type { FailedFinding, Finding, Report, Severity, ThresholdResult, Verdict } from '../report/types.js';
 import { formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
 import type { ReportDiff } from '../compare/types.js';
 import { activeFindings } from '../compare/compare.js';
@@ -18,6 +18,32 @@ export function failingLintFindings(report: Report, failOn: Severity | 'none'): 
   if (failOn === 'none') return [];
   return activeFindings(report, 'lint').filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
 }
+
+/**
+ * Findings of every stage at or above `failOn`, unsuppressed. Secret findings are gated by fail-on-secrets
+ * (true: any secret fails, listed under that check; false: secrets never fail), so they are left out here.
+ */
+export function failingFindings(report: Report, failOn: Severity | 'none'): Finding[] {
+  if (failOn === 'none') return [];
+  return report.findings.filter((f) => !f.suppressed && f.category !== 'secret' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+}
+
+export function findingWhere(f: Finding): string | undefined {
+  if (f.file) return `${f.file}${f.line ? `:${f.line}` : ''}`;
+  if (f.path) return `/${f.path}`;
+  return f.layer !== undefined ? `layer ${f.layer}` : undefined;
+}
+
+const failed = (f: Finding): FailedFinding => {
+  const where = findingWhere(f);
+  return { rule: f.rule, severity: f.severity, category: f.category, fingerprint: f.fingerprint, ...(where ? { where } : {}) };
+};
+
+const severityCounts = (findings: Finding[]) =>
+  (['error', 'warning', 'info'] as const)
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => plural(n, s));
 
 export function evaluateThresholds(report: Report, diff: ReportDiff | undefined, t: Thresholds): Verdict {
   const checks: ThresholdResult[] = [];
@@ -92,28 +118,37 @@ export function evaluateThresholds(report: Report, diff: ReportDiff | undefined,
   }
 
   if (t.failOnSecrets) {
-    const secrets = activeFindings(report, 'secret').length;
-    checks.push({ name: 'fail-on-secrets', limit: '0 secrets', actual: plural(secrets, 'secret'), passed: secrets === 0 });
+    const secrets = activeFindings(report, 'secret');
+    checks.push({
+      name: 'fail-on-secrets',
+      limit: '0 secrets',
+      actual: plural(secrets.length, 'secret'),
+      passed: secrets.length === 0,
+      ...(secrets.length ? { findings: secrets.map(failed) } : {})
+    });
   }
 
-  if (t.failOnLint !== 'none') {
-    const failing = failingLintFindings(report, t.failOnLint);
-    const limit = t.failOnLint === 'info' ? 'no lint findings' : t.failOnLint === 'warning' ? 'no lint warnings or errors' : 'no lint errors';
-    const counts = (['error', 'warning', 'info'] as const)
-      .map((s) => [s, failing.filter((f) => f.severity === s).length] as const)
-      .filter(([, n]) => n > 0)
-      .map(([s, n]) => plural(n, s));
-    checks.push({ name: 'fail-on-lint', limit, actual: counts.length ? counts.join(', ') : 'none', passed: failing.length === 0 });
+  if (t.failOn !== 'none') {
+    const failing = failingFindings(report, t.failOn);
+    const limit = t.failOn === 'info' ? 'no findings' : t.failOn === 'warning' ? 'no warnings or errors' : 'no errors';
+    const counts = severityCounts(failing);
+    checks.push({
+      name: t.failOnSource === 'fail-on-lint' ? 'fail-on-lint' : 'fail-on',
+      limit,
+      actual: counts.length ? counts.join(', ') : 'none',
+      passed: failing.length === 0,
+      ...(failing.length ? { findings: failing.map(failed) } : {})
+    });
   }
 
-  const failed = checks.filter((c) => !c.passed);
+  const failedChecks = checks.filter((c) => !c.passed);
   const describe = (c: ThresholdResult) =>
-    c.name === 'fail-on-secrets' || c.name === 'fail-on-lint'
-      ? `${c.name} (${c.actual})`
+    c.findings
+      ? `${c.name} (${c.actual}: ${[...new Set(c.findings.map((f) => f.rule))].join(', ')})`
       : `${c.name} (${c.actual} ${c.name.startsWith('min-') ? '<' : '>'} ${c.limit})`;
   return {
-    passed: failed.length === 0,
+    passed: failedChecks.length === 0,
     checks,
-    summary: failed.length === 0 ? 'passed' : `failed: ${failed.map(describe).join(', ')}`
+    summary: failedChecks.length === 0 ? 'passed' : `failed: ${failedChecks.map(describe).join(', ')}`
   };
 }

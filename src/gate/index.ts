@@ -1,1 +1,1 @@
-export { evaluateThresholds, failingLintFindings } from './evaluate.js';
+export { evaluateThresholds, failingFindings, failingLintFindings, findingWhere } from './evaluate.js';

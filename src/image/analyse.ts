@@ -1,7 +1,7 @@
 // Image analysis: `docker image inspect` for identity, then ONE streaming pass over `docker save` shared by the
 // filesystem model (size, waste, residue, packages) and any other subscribers (the secret scanner).
 import type { AuditConfig } from '../config/types.js';
-import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, WastedFile } from '../report/types.js';
+import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, SpaceReport, WastedFile } from '../report/types.js';
 import { UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { FilesystemModel, type FileVisibility } from './fs-model.js';
@@ -9,6 +9,7 @@ import { readImageArchive, streamDockerSave, type ImageArchive } from './reader.
 import { runImageRules } from './rules/index.js';
 import type { LayerSubscriber } from './types.js';
 import type { SourceImage } from './sources/types.js';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 
 export type { FileVisibility, Visibility } from './fs-model.js';
 
@@ -18,6 +19,8 @@ export interface ImageAnalysis {
   findings: Finding[];
   wastedFiles: WastedFile[];
   largestDirectories: DirectoryUsage[];
+  /** Size tree, largest files, files per layer, the base's waste total. */
+  space: SpaceReport;
   files: FileVisibility;
 }
 
@@ -28,12 +31,44 @@ export interface AnalyseOptions {
   subscribers?: LayerSubscriber[];
   /** Layers at the bottom of the stack that belong to the final stage's base image. */
   baseLayerCount?: number;
-  /** Called with the byte count of every layer chunk read (progress reporting). */
-  onBytes?: (bytes: number) => void;
   /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
   openArchive?: (imageId: string) => NodeJS.ReadableStream;
   /** Read from this source (registry, OCI layout, archive) instead of the engine: no `docker` call at all. */
   source?: SourceImage;
+  /** Called as the archive streams (often: throttle in the callee) and once more with `done` at the end. */
+  onProgress?: (p: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  /** Layers whose entries have started to arrive, of `layers`. */
+  layersSeen: number;
+  layers: number;
+  /** Archive bytes read so far, and the image size (`docker image inspect .Size`) the ETA is based on. */
+  bytesRead: number;
+  totalBytes: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+/** Counts the archive's bytes and layers on their way to the reader, without touching the reader. */
+function watchProgress(stream: NodeJS.ReadableStream, layers: number, totalBytes: number, onProgress: (p: ReadProgress) => void) {
+  const started = Date.now();
+  const seen = new Set<string>();
+  let bytesRead = 0;
+  const report = (done: boolean) => onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
+  const counter = new PassThrough();
+  counter.on('data', (chunk: Buffer) => {
+    bytesRead += chunk.length;
+    report(false);
+  });
+  // pipeline: an error of docker save reaches the reader, and a reader that gives up stops docker save.
+  pipeline(stream as Readable, counter, () => {});
+  const subscriber: LayerSubscriber = {
+    onEntry: (e) => {
+      seen.add(e.layerKey);
+    }
+  };
+  return { stream: counter, subscriber, finish: () => report(true) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,12 +89,18 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
   const started = Date.now();
   const historySizes = dockerLayerSizes(inspected.Id, runtime);
   historySizes.catch(() => {});
+  let source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
+  const progress = opts.onProgress
+    ? watchProgress(source, Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
+    : undefined;
+  if (progress) source = progress.stream;
   const archive = await readImageArchive(
-    (opts.openArchive ?? streamDockerSave)(inspected.Id),
-    [model, ...(opts.subscribers ?? [])],
+    source,
+    [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])],
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
-    { source: ref, verifyDigests: opts.openArchive ? true : false, onBytes: opts.onBytes }
+    { source: ref, verifyDigests: !opts.openArchive }
   );
+  progress?.finish();
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
   runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);
   if (archive.configDigest !== inspected.Id) {
@@ -180,9 +221,12 @@ export function buildAnalysis(
       labels: cfg.Labels ? { ...cfg.Labels } : undefined
     }
   };
-  const wastedFiles = model.wastedFiles(20);
+  const wastedFiles = model.wastedFiles(20, baseLayers);
   const findings = runImageRules({ image, layers, model, wastedFiles, config });
-  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), files: model.visibility() };
+  const { largest, layers: layerFiles } = model.largestFiles(20, 10);
+  const wasteTotals = model.wasteTotals(baseLayers);
+  const space: SpaceReport = { sizeTree: model.sizeTree(), largestFiles: largest, layerFiles, userWaste: wasteTotals.yours, baseWaste: wasteTotals.base };
+  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), space, files: model.visibility() };
 }
 
 /** Config history → HistoryEntry[]; entries that made a layer are matched to layers in order. */

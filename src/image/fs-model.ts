@@ -4,7 +4,7 @@
 // semantics. Every copy that gets hidden is recorded as a small event; no per-layer tree and no file content
 // is kept. Content is read only for the package databases (to count packages).
 import type { ImageLayout, LayerEntry, LayerSubscriber } from './types.js';
-import type { WastedFile } from '../report/types.js';
+import type { LargeFile, LayerFiles, SizeTreeNode, WastedFile } from '../report/types.js';
 import { residueLocationOf } from './residue.js';
 
 const enum Kind {
@@ -347,9 +347,29 @@ export class FilesystemModel implements LayerSubscriber {
 
   /**
    * Largest wasted items. Copies hidden together by one whiteout or opaque directory (`rm -rf dir/`) are one
-   * item named after the directory; overwritten files are listed one by one.
+   * item named after the directory; overwritten files are listed one by one. With `baseLayerCount`, the
+   * user's items (added by their own layers) and the base image's are ranked apart: up to `limit` of each,
+   * the user's first, so the base's waste can never push the user's own out of the list.
    */
-  wastedFiles(limit = 20): WastedFile[] {
+  wastedFiles(limit = 20, baseLayerCount = 0): WastedFile[] {
+    const groups = this.wasteGroups(baseLayerCount);
+    const rank = (list: WastedFile[]) => list.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path)).slice(0, limit);
+    return [...rank(groups.filter((g) => !g.fromBase)), ...rank(groups.filter((g) => g.fromBase))];
+  }
+
+  /** Wasted items (as wastedFiles groups them) and bytes: the files your steps added vs the base image's. */
+  wasteTotals(baseLayerCount: number): { yours: { files: number; bytes: number }; base: { files: number; bytes: number } } {
+    const yours = { files: 0, bytes: 0 };
+    const base = { files: 0, bytes: 0 };
+    for (const g of this.wasteGroups(baseLayerCount)) {
+      const t = g.fromBase ? base : yours;
+      t.files++;
+      t.bytes += g.bytes;
+    }
+    return { yours, base };
+  }
+
+  private wasteGroups(baseLayerCount: number): WastedFile[] {
     this.assertFinished();
     const groups = new Map<string, WastedFile>();
     for (let i = 0; i < this.hPath.length; i++) {
@@ -360,9 +380,97 @@ export class FilesystemModel implements LayerSubscriber {
       const key = `${this.hAdded[i]}\0${this.hHidden[i]}\0${how}\0${path}`;
       const g = groups.get(key);
       if (g) g.bytes += bytes;
-      else groups.set(key, { path, bytes, addedInLayer: this.hAdded[i], hiddenInLayer: this.hHidden[i], how });
+      else {
+        const item: WastedFile = { path, bytes, addedInLayer: this.hAdded[i], hiddenInLayer: this.hHidden[i], how };
+        // The base's = files the base image added (even when your apt-get overwrote them, e.g. debconf
+        // templates): nothing to fix in this Dockerfile. Yours = files your own steps added.
+        if (this.hAdded[i] < baseLayerCount) item.fromBase = true;
+        groups.set(key, item);
+      }
     }
-    return [...groups.values()].sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path)).slice(0, limit);
+    return [...groups.values()];
+  }
+
+  /**
+   * Where the bytes are, as a bounded tree of the final filesystem. A directory is expanded when it holds at
+   * least `expandShare` of the image, or when one child dominates it (≥ `dominantShare` of it: a chain like
+   * /app → node_modules → typescript is followed down to where the bytes split). Each expanded level lists its
+   * `topK` largest children that hold at least `showShare` of the image (and `minBytes`). Depth-first, at most
+   * `maxLines` rows. Directory sizes are computed once, bottom-up (one small record per directory).
+   */
+  sizeTree(opts: { expandShare?: number; showShare?: number; minBytes?: number; topK?: number; maxLines?: number; dominantShare?: number } = {}): SizeTreeNode[] {
+    this.assertFinished();
+    const { expandShare = 0.05, showShare = 0.01, minBytes = 64 * 1024, topK = 5, maxLines = 40, dominantShare = 0.5 } = opts;
+    const sizes = new Map<Node, { bytes: number; files: number }>();
+    const measure = (node: Node): { bytes: number; files: number } => {
+      if (!node.children) {
+        const own = node.kind !== Kind.Hardlink && node.blob >= 0 ? this.blobSize[node.blob] : 0;
+        return { bytes: own, files: node.kind === Kind.File || node.kind === Kind.Hardlink ? 1 : 0 };
+      }
+      let bytes = 0;
+      let files = 0;
+      for (const child of node.children.values()) {
+        const m = measure(child);
+        bytes += m.bytes;
+        files += m.files;
+      }
+      const m = { bytes, files };
+      sizes.set(node, m);
+      return m;
+    };
+    const total = measure(this.root).bytes;
+    const out: SizeTreeNode[] = [];
+    if (total === 0) return out;
+    const shown = Math.max(minBytes, showShare * total);
+    const expand = (dir: Node, path: string, depth: number) => {
+      const children = [...dir.children!.entries()]
+        .map(([name, child]) => ({ name, child, m: child.children ? sizes.get(child)! : measureLeaf(child) }))
+        .filter((c) => c.m.bytes >= shown)
+        .sort((a, b) => b.m.bytes - a.m.bytes || a.name.localeCompare(b.name))
+        .slice(0, topK);
+      for (const { name, child, m } of children) {
+        if (out.length >= maxLines) return;
+        const p = path ? `${path}/${name}` : name;
+        out.push({ path: p, bytes: m.bytes, depth, files: m.files, dir: Boolean(child.children) });
+        if (child.children && (m.bytes >= expandShare * total || dominated(child, m.bytes))) expand(child, p, depth + 1);
+      }
+    };
+    const dominated = (dir: Node, bytes: number) => {
+      let largest = 0;
+      for (const c of dir.children!.values()) largest = Math.max(largest, c.children ? sizes.get(c)!.bytes : measureLeaf(c).bytes);
+      return bytes > 0 && largest >= dominantShare * bytes;
+    };
+    const measureLeaf = (node: Node) => ({ bytes: node.kind !== Kind.Hardlink && node.blob >= 0 ? this.blobSize[node.blob] : 0, files: 1 });
+    expand(this.root, '', 0);
+    return out;
+  }
+
+  /**
+   * One pass over the visible files: the `limit` largest overall, and per layer the `perLayer` largest it
+   * added with its file count and bytes. Top-k insertion keeps memory at O(layers × perLayer).
+   */
+  largestFiles(limit = 20, perLayer = 10): { largest: LargeFile[]; layers: LayerFiles[] } {
+    this.assertFinished();
+    const largest: LargeFile[] = [];
+    const layers = new Map<number, LayerFiles>();
+    const insert = <T extends { bytes: number }>(list: T[], item: T, k: number) => {
+      if (list.length >= k && list[list.length - 1].bytes >= item.bytes) return;
+      let i = list.length;
+      while (i > 0 && list[i - 1].bytes < item.bytes) i--;
+      list.splice(i, 0, item);
+      if (list.length > k) list.pop();
+    };
+    this.forEachVisible((f) => {
+      if (f.kind !== 'file') return;
+      let l = layers.get(f.layer);
+      if (!l) layers.set(f.layer, (l = { layer: f.layer, files: [], count: 0, bytes: 0 }));
+      l.count++;
+      l.bytes += f.bytes;
+      if (f.bytes === 0) return;
+      insert(l.files, { path: f.path, bytes: f.bytes }, perLayer);
+      insert(largest, { path: f.path, bytes: f.bytes, layer: f.layer }, limit);
+    });
+    return { largest, layers: [...layers.values()].sort((a, b) => a.layer - b.layer) };
   }
 
   /** Visible bytes per top-level directory (`du -s /*`), largest first. */

@@ -36,6 +36,53 @@ export interface LeakedPath {
   /** Context-relative, `/`-separated; directories end in `/`. */
   path: string;
   why: string;
+  /** Bytes the build would send from it (files the patterns let through). */
+  bytes?: number;
+}
+
+/** How a path is shown: as the user wrote the Dockerfile path (absolute stays absolute), else cwd-relative. */
+export function shownPath(absolute: string, cwd: string, userGaveAbsolute: boolean): string {
+  if (userGaveAbsolute) return absolute;
+  return path.relative(cwd, absolute) || '.';
+}
+
+/** Bytes and files under `rel` (a file or folder) that the patterns let through; bounded walk. */
+export async function sentSize(contextDir: string, rel: string, patterns: string): Promise<{ bytes: number; files: number }> {
+  const ig = ignore().add(patterns);
+  const hasExceptions = patterns.split(/\r?\n/).some((l) => l.trim().startsWith('!'));
+  let bytes = 0;
+  let files = 0;
+  let seen = 0;
+  const stack = [rel];
+  while (stack.length > 0 && seen < MAX_ENTRIES) {
+    const p = stack.pop() as string;
+    const st = await fs.lstat(path.join(contextDir, p)).catch(() => undefined);
+    seen++;
+    if (!st) continue;
+    if (st.isDirectory()) {
+      if (p !== rel && ig.ignores(p) && !hasExceptions) continue;
+      const entries = await fs.readdir(path.join(contextDir, p)).catch(() => [] as string[]);
+      for (const name of entries) stack.push(p ? `${p}/${name}` : name);
+    } else if (!ig.ignores(p)) {
+      bytes += st.size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+/** Top-level entries of the context the patterns let through, largest first, with what each would send. */
+export async function contextEntries(contextDir: string, patterns: string): Promise<{ path: string; bytes: number; files: number; dir: boolean }[]> {
+  const ig = ignore().add(patterns);
+  const names = await fs.readdir(contextDir, { withFileTypes: true }).catch(() => []);
+  const out: { path: string; bytes: number; files: number; dir: boolean }[] = [];
+  for (const e of names) {
+    if (ig.ignores(e.name) && !e.isDirectory()) continue;
+    const size = await sentSize(contextDir, e.name, patterns);
+    if (size.files === 0 && e.isDirectory()) continue;
+    out.push({ path: e.isDirectory() ? `${e.name}/` : e.name, ...size, dir: e.isDirectory() });
+  }
+  return out.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
 }
 
 const MAX_ENTRIES = 100_000;
@@ -108,5 +155,6 @@ export async function findLeakedPaths(contextDir: string, patterns: string): Pro
       }
     }
   }
+  for (const l of leaked) l.bytes = (await sentSize(contextDir, l.path.replace(/\/$/, ''), patterns)).bytes;
   return leaked.sort((a, b) => a.path.localeCompare(b.path));
 }

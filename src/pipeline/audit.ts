@@ -4,14 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
-import type { Finding, PlatformReport, Report } from '../report/types.js';
+import type { Finding, PlatformReport, Report, StageTimings } from '../report/types.js';
 import { cancellationOf, type Runtime } from '../util/runtime.js';
 import { UserError } from '../util/errors.js';
 import type { BuildInputs } from '../build/inputs.js';
 import { checkBuildPaths, runBuild } from '../build/run.js';
 import { ensureBuildx, ensureEngine, ensureImage, imageExists, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
-import { analyseImage } from '../image/analyse.js';
+import { analyseImage, type ReadProgress } from '../image/analyse.js';
+import { progressReporter } from './progress.js';
 import { displayRawNamesDeep } from '../image/layer-tar.js';
 import { createSecretScan, redactReport, type RedactionEntry } from '../secrets/index.js';
 import { openSource, parseSourceText, type ImageSource, type SourceImage } from '../image/sources/index.js';
@@ -20,6 +21,7 @@ import { archiveSource } from '../image/sources/archive.js';
 import { ociLayoutSource } from '../image/sources/layout.js';
 import { checkPublishDriver, needsPublish, planPublish, publishArgs, type PublishInputs } from '../build/publish.js';
 import { attributeHistory, shippedChain } from './attribution.js';
+import { mergeSameCause } from './merge.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface AuditOptions {
@@ -39,6 +41,8 @@ export interface AuditOptions {
   env?: NodeJS.ProcessEnv;
   /** Build-push-action's platforms/push/outputs: build without --load and analyse what was pushed or written. */
   publish?: PublishInputs;
+  /** Progress while the image is read; default: a log line at most every 5 s (the Actions log). */
+  onProgress?: (p: ReadProgress) => void;
 }
 
 /**
@@ -82,6 +86,16 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   }
 
   const findings: Finding[] = [];
+  const timings: StageTimings = {};
+  const started = Date.now();
+  const timed = async <T>(stage: keyof StageTimings, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[stage] = (timings[stage] ?? 0) + (Date.now() - t0);
+    }
+  };
   let dockerfileText: string | undefined;
   if (build) {
     if (!opts.image) checkBuildPaths(build, cwd);
@@ -89,8 +103,10 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     dockerfileText = await readFile(dockerfilePath, 'utf8').catch(() => undefined);
     if (dockerfileText !== undefined && !opts.skipLint) {
       findings.push(
-        ...(await runtime.log.group('Lint Dockerfile', async () =>
-          lintDockerfile({ dockerfile: build.file, context: path.resolve(cwd, build.context), target: build.target, config, contents: dockerfileText, cwd })
+        ...(await timed('lint', () =>
+          runtime.log.group('Lint Dockerfile', async () =>
+            lintDockerfile({ dockerfile: build.file, context: path.resolve(cwd, build.context), target: build.target, config, contents: dockerfileText, cwd })
+          )
         ))
       );
     }
@@ -112,7 +128,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const publish = needsPublish(opts.publish) ? opts.publish : undefined;
     const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
     if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
-    const result = await runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined);
+    const result = await timed('build', () => runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined));
     // Provenance records build args (which may hold secrets): not kept.
     const { ['buildx.build.provenance']: _provenance, ...metadata } = result.metadata;
     buildMetadata = metadata;
@@ -141,12 +157,15 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   const images: (SourceImage | undefined)[] = source ? await source.resolve(platform) : [undefined];
   const redactions: RedactionEntry[] = [];
   const platforms: PlatformReport[] = [];
+  const onProgress = opts.onProgress ?? progressReporter({ mode: 'log', write: (t) => runtime.log.info(t.trimEnd()) });
   for (const sourceImage of images) {
     const secretScan = createSecretScan({ config, runtime });
     const label = sourceImage?.platform ? `${ref} (${sourceImage.platform})` : ref;
     const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
-    const analysis = await runtime.log.group(`Analyse ${label}`, () =>
-      analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, source: sourceImage }).finally(endAnalysis)
+    const analysis = await timed('analysis', () =>
+      runtime.log.group(`Analyse ${label}`, () =>
+        analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, source: sourceImage, onProgress }).finally(endAnalysis)
+      )
     );
     const imageFindings = [...analysis.findings, ...secretScan.findings(analysis)];
     if (chain && analysis.image.history) attribute(analysis, imageFindings, chain.steps, build!.file);
@@ -155,11 +174,11 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
       platform: analysis.image.platform ?? `${analysis.image.os ?? 'unknown'}/${analysis.image.architecture ?? 'unknown'}`,
       image: analysis.image,
       layers: analysis.layers,
-      findings: applyRuleConfig([...findings, ...imageFindings], config),
-      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories } as object)
+      findings: mergeSameCause(applyRuleConfig([...findings, ...imageFindings], config)),
+      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories, space: analysis.space } as object)
     });
   }
-  const first = platforms[0] as PlatformReport & Pick<Report, 'wastedFiles' | 'largestDirectories'>;
+  const first = platforms[0] as PlatformReport & Pick<Report, 'wastedFiles' | 'largestDirectories' | 'space'>;
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'image-audit', version: TOOL_VERSION },
@@ -170,6 +189,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     findings: [...first.findings],
     wastedFiles: first.wastedFiles,
     largestDirectories: first.largestDirectories,
+    space: first.space,
+    timings: { ...timings, total: Date.now() - started },
     ...(buildMetadata ? { buildMetadata } : {})
   };
   if (platform === 'all' || platforms.length > 1) {

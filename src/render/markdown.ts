@@ -2,14 +2,16 @@
 // comment is the same document with shorter lists, cut to fit GitHub's 65,536-character limit, and points to
 // the job summary for the rest. All user-controlled text goes through escape.ts. Both limits are in UTF-8 bytes:
 // a path in CJK or emoji is 3–4 bytes a character, so a string-length check lets a 1 MiB summary reach 3 MiB.
-import type { MetricDelta, ReportDiff, StepMatch } from '../compare/types.js';
-import { reportMetrics } from '../compare/compare.js';
+import type { ReportDiff, StepMatch } from '../compare/types.js';
+import { diffOf, reportMetrics } from '../compare/compare.js';
 import { normaliseCreatedBy } from '../compare/steps.js';
 import type { Finding, Report, ThresholdResult } from '../report/types.js';
-import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
+import { formatBinaryBytes, formatBytes, formatBytesDelta } from '../util/bytes.js';
 import { code, escapeMarkdown, num, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
 import { renderPlatformsMarkdown } from './platforms.js';
+import { formatMetricDelta, formatMetricValue } from './metrics.js';
+import { failedFindingsMarkdown, markdownExtras } from './markdown-space.js';
 
 /**
  * GitHub rejects comment bodies over 65,536 characters (HTTP 422). Counted here in UTF-8 bytes (never fewer than
@@ -38,6 +40,8 @@ export interface MarkdownOptions {
   title?: string;
   /** Where the full report is (the run's job summary), linked from the comment footer and truncation notice. */
   summaryUrl?: string;
+  /** List the base image's wasted files too (config `report.all-waste`). */
+  allWaste?: boolean;
 }
 
 export interface CommentOptions extends MarkdownOptions {
@@ -55,9 +59,11 @@ interface Limits {
   layers: number;
   chart: boolean;
   details: boolean;
+  /** Stage timings: the summary only (they change every run, and the comment must not). */
+  timings?: boolean;
 }
 
-const FULL: Limits = { steps: 100, findings: 1000, layers: 500, chart: true, details: true };
+const FULL: Limits = { steps: 100, findings: 1000, layers: 500, chart: true, details: true, timings: true };
 const COMMENT_STEPS: Limits[] = [
   { steps: 10, findings: 50, layers: 60, chart: true, details: true },
   { steps: 10, findings: 20, layers: 20, chart: true, details: true },
@@ -73,24 +79,8 @@ const SEVERITY_LABEL = { error: '🔴 error', warning: '🟠 warning', info: '�
 const label = <T extends Record<string, string>>(table: T, key: string): string => (Object.hasOwn(table, key) ? table[key] : '–');
 
 const sign = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '±0');
-const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
-
-function formatValue(m: MetricDelta, v: number | undefined): string {
-  if (v === undefined) return '–';
-  if (m.unit === 'bytes') return formatBinaryBytes(v);
-  if (m.unit === 'ratio') return pct(v);
-  return String(v);
-}
-
-function formatDelta(m: MetricDelta): string {
-  if (m.delta === undefined || m.base === undefined) return '–';
-  if (m.unit === 'bytes') return m.delta === 0 ? '±0 B' : `${formatBytesDelta(m.delta)} (${formatPercentDelta(m.delta, m.base)})`;
-  if (m.unit === 'ratio') {
-    const points = m.delta * 100;
-    return Math.abs(points) < 0.05 ? '±0 pts' : `${points > 0 ? '+' : '-'}${Math.abs(points).toFixed(1)} pts`;
-  }
-  return sign(m.delta);
-}
+const formatValue = formatMetricValue;
+const formatDelta = formatMetricDelta;
 
 function verdictLine(report: Report): string {
   const v = report.verdict;
@@ -98,7 +88,8 @@ function verdictLine(report: Report): string {
   const evaluated = v.checks.filter((c) => !c.skipped);
   if (v.passed) return `**✅ Passed** — ${evaluated.length} threshold${evaluated.length === 1 ? '' : 's'} met.`;
   const failed = v.checks.filter((c) => !c.passed).map((c) => `${thresholdName(c.name)} (${escapeMarkdown(c.actual)}, limit ${escapeMarkdown(c.limit)})`);
-  return `**❌ Failed** — ${failed.join(', ')}`;
+  const findings = failedFindingsMarkdown(report);
+  return `**❌ Failed** — ${failed.join(', ')}${findings ? `\n\n${findings}` : ''}`;
 }
 
 function metricsTable(report: Report, diff: ReportDiff | undefined): string {
@@ -191,17 +182,9 @@ function layersTable(report: Report, max: number, cut?: { any: boolean }): strin
 const details = (summary: string, body: string, open = false) =>
   `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 
-function wastedFilesTable(report: Report, max: number): string {
-  const files = [...(report.wastedFiles ?? [])].sort((a, b) => b.bytes - a.bytes).slice(0, max);
-  if (files.length === 0) return '';
-  return [
-    '| Path | Bytes | Added in layer | Hidden in layer | How |',
-    '| --- | ---: | ---: | ---: | --- |',
-    ...files.map((w) => `| ${code(`/${w.path}`, 100)} | ${formatBytes(w.bytes)} | ${num(w.addedInLayer)} | ${num(w.hiddenInLayer)} | ${label(HOW, w.how)} |`)
-  ].join('\n');
-}
-
-function renderBody(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions, limits: Limits): string {
+function renderBody(report: Report, given: ReportDiff | undefined, opts: MarkdownOptions, limits: Limits): string {
+  // The comparison renders from Report.comparison when no diff object is passed (a saved report).
+  const diff = given ?? diffOf(report);
   const parts: string[] = [];
   const heading = opts.title ? `### 🐳 image-audit: ${escapeMarkdown(shorten(opts.title, 120))}` : '### 🐳 image-audit';
   parts.push(heading, verdictLine(report));
@@ -232,10 +215,7 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
     if (chart) parts.push(details(diff ? 'Layer sizes, base vs PR' : 'Layer sizes', chart));
   }
   if (limits.layers > 0 && report.layers.length) parts.push(details(`Layers (${report.layers.length})`, layersTable(report, limits.layers, limits.cut)));
-  if (limits.details) {
-    const wasted = wastedFilesTable(report, Math.min(limits.findings, 50));
-    if (wasted) parts.push(details('Largest wasted files', wasted));
-  }
+  if (limits.details) parts.push(...markdownExtras(report, { details, max: Math.min(limits.findings, 50), allWaste: opts.allWaste, timings: limits.timings }));
   return parts.join('\n\n');
 }
 

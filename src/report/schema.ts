@@ -56,7 +56,8 @@ export const findingSchema = z.object({
   fingerprint: str(MAX_ID),
   // Free-form and never rendered; JSON values only.
   details: z.record(str(MAX_ID), z.json()).optional(),
-  suppressed: z.object({ by: z.enum(['fingerprint', 'rule-path', 'allowlist', 'inline']), reason: str(MAX_TEXT).optional() }).optional()
+  suppressed: z.object({ by: z.enum(['fingerprint', 'rule-path', 'allowlist', 'inline']), reason: str(MAX_TEXT).optional() }).optional(),
+  mergedFrom: list(z.object({ rule: str(MAX_ID), category: findingCategorySchema, fingerprint: str(MAX_ID), message: str(MAX_TEXT) }), 100).optional()
   // New Finding fields go here.
 });
 
@@ -86,7 +87,8 @@ export const wastedFileSchema = z.object({
   bytes,
   addedInLayer: layerIndex,
   hiddenInLayer: layerIndex,
-  how: z.enum(['overwritten', 'deleted', 'opaque'])
+  how: z.enum(['overwritten', 'deleted', 'opaque']),
+  fromBase: z.boolean().optional()
 });
 
 export const directoryUsageSchema = z.object({ path: str(MAX_PATH), bytes });
@@ -137,13 +139,77 @@ export const thresholdResultSchema = z.object({
   limit: str(MAX_SHORT),
   actual: str(MAX_SHORT),
   passed: z.boolean(),
-  skipped: str(MAX_TEXT).optional()
+  skipped: str(MAX_TEXT).optional(),
+  findings: list(
+    z.object({ rule: str(MAX_ID), severity: severitySchema, category: findingCategorySchema, fingerprint: str(MAX_ID), where: str(MAX_PATH).optional() }),
+    10_000
+  ).optional()
 });
 
 export const verdictSchema = z.object({
   passed: z.boolean(),
   checks: list(thresholdResultSchema, 1000),
   summary: str(MAX_TEXT)
+});
+
+const sizeTreeNodeSchema = z.object({ path: str(MAX_PATH), bytes, depth: z.number().int().min(0).max(256), files: count, dir: z.boolean() });
+const largeFileSchema = z.object({ path: str(MAX_PATH), bytes, layer: layerIndex });
+const layerFilesSchema = z.object({ layer: layerIndex, files: list(z.object({ path: str(MAX_PATH), bytes }), 1000), count, bytes });
+const wasteTotalSchema = z.object({ files: count, bytes });
+export const spaceReportSchema = z.object({
+  sizeTree: list(sizeTreeNodeSchema, 10_000),
+  largestFiles: list(largeFileSchema, 1000),
+  layerFiles: list(layerFilesSchema, MAX_LAYERS),
+  userWaste: wasteTotalSchema.optional(),
+  baseWaste: wasteTotalSchema.optional()
+});
+const millis = z.number().min(0).max(1e10);
+export const stageTimingsSchema = z.object({
+  lint: millis.optional(),
+  build: millis.optional(),
+  analysis: millis.optional(),
+  baseline: millis.optional(),
+  publishing: millis.optional(),
+  total: millis.optional()
+});
+const metricName = z.enum(['size', 'compressedSize', 'layers', 'wastedBytes', 'efficiency', 'packages', 'executables', 'secretFindings', 'lintFindings']);
+// Metric values: sizes are bytes, efficiency a ratio; one bound covers both (negative deltas allowed).
+const metricValue = z.number().min(-MAX_BYTES).max(MAX_BYTES);
+export const metricDeltaSchema = z.object({
+  name: metricName,
+  // Rendered as the row label: a closed shape (words, no markup).
+  label: z.string().regex(/^[A-Za-z][A-Za-z ()%-]{0,63}$/),
+  unit: z.enum(['bytes', 'count', 'ratio']),
+  base: metricValue.optional(),
+  head: metricValue.optional(),
+  delta: metricValue.optional()
+});
+export const stepMatchSchema = z.object({
+  instruction: str(MAX_TEXT),
+  baseInstruction: str(MAX_TEXT).optional(),
+  baseLine: lineNumber.optional(),
+  headLine: lineNumber.optional(),
+  stage: str(MAX_ID).optional(),
+  fromBase: z.boolean(),
+  baseLayers: list(layerIndex, MAX_LAYERS),
+  headLayers: list(layerIndex, MAX_LAYERS),
+  baseSize: bytes,
+  headSize: bytes,
+  baseCompressedSize: bytes,
+  headCompressedSize: bytes,
+  delta: z.number().int().min(-MAX_BYTES).max(MAX_BYTES),
+  status: z.enum(['added', 'removed', 'changed', 'unchanged']),
+  matchedBy: z.enum(['instruction', 'line']).optional()
+});
+export const comparisonSchema = z.object({
+  baseLabel: str(MAX_SHORT).optional(),
+  base: z.object({ ref: str(MAX_SHORT).optional(), id: str(MAX_ID).optional(), generatedAt: str(MAX_ID).optional() }).optional(),
+  metrics: list(metricDeltaSchema, 100),
+  steps: list(stepMatchSchema, MAX_LAYERS * 2),
+  newFindings: list(str(MAX_ID)),
+  existingFindings: list(str(MAX_ID)),
+  fixedFindings: list(str(MAX_ID)),
+  fixed: list(findingSchema)
 });
 
 export const reportSchema = z.object({
@@ -165,6 +231,9 @@ export const reportSchema = z.object({
   findings: list(findingSchema),
   wastedFiles: list(wastedFileSchema).optional(),
   largestDirectories: list(directoryUsageSchema).optional(),
+  space: spaceReportSchema.optional(),
+  comparison: comparisonSchema.optional(),
+  timings: stageTimingsSchema.optional(),
   verdict: verdictSchema.optional(),
   platforms: list(
     z.object({ platform: str(MAX_ID), image: imageReportSchema, layers: list(layerReportSchema, MAX_LAYERS), findings: list(findingSchema) }),

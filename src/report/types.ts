@@ -1,6 +1,8 @@
 // The one contract every stage shares, and the JSON report's schema. A saved report is a valid baseline,
 // so everything the comment or summary shows must be derivable from this type alone.
 
+import type { MetricDelta, StepMatch } from '../compare/types.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** Where a finding came from: the Dockerfile linter, the image analysis, or the secret scanner. */
@@ -31,6 +33,12 @@ export interface Finding {
   fingerprint: string;
   /** Free-form, JSON-safe extra data (never a secret value). */
   details?: Record<string, unknown>;
+  /**
+   * Findings of other stages with the same cause on the same Dockerfile line, merged into this one (e.g. the
+   * lint rule `package-cache-not-cleaned` into the measured `package-cache-in-image`). Their fingerprints still
+   * match this finding in baselines.
+   */
+  mergedFrom?: { rule: string; category: FindingCategory; fingerprint: string; message: string }[];
   /** Set when a suppression matched; suppressed findings stay in the report but never fail the run. */
   suppressed?: { by: 'fingerprint' | 'rule-path' | 'allowlist' | 'inline'; reason?: string };
 }
@@ -77,6 +85,8 @@ export interface WastedFile {
   /** Layer that hid it (overwrote, deleted or made an opaque dir). */
   hiddenInLayer: number;
   how: 'overwritten' | 'deleted' | 'opaque';
+  /** True when the base image added the file (its waste is not yours to fix), even if your step hid it. */
+  fromBase?: boolean;
 }
 
 export interface DirectoryUsage {
@@ -144,6 +154,18 @@ export interface ThresholdResult {
   passed: boolean;
   /** Set when the threshold could not be evaluated (e.g. an increase limit without a baseline): why. passed is true then. */
   skipped?: string;
+  /** `fail-on` / `fail-on-secrets`: the findings that failed the check (secret ones carry no value, only the mask). */
+  findings?: FailedFinding[];
+}
+
+/** A finding named in a failed check: enough to find it in `findings` (by fingerprint) and to show it. */
+export interface FailedFinding {
+  rule: string;
+  severity: Severity;
+  category: FindingCategory;
+  fingerprint: string;
+  /** `Dockerfile:7`, `/root/.npmrc`, `layer 3`… */
+  where?: string;
 }
 
 export interface Verdict {
@@ -168,6 +190,12 @@ export interface Report {
   findings: Finding[];
   wastedFiles?: WastedFile[];
   largestDirectories?: DirectoryUsage[];
+  /** Where the bytes are: size tree, largest files, files per step (see SpaceReport). */
+  space?: SpaceReport;
+  /** The difference from a baseline (saved report, image or git ref), when one was given. */
+  comparison?: Comparison;
+  /** Wall-clock milliseconds per stage. */
+  timings?: StageTimings;
   verdict?: Verdict;
   /**
    * Every analysed platform of a multi-platform image (`--platform all`), in index order. The top-level image,
@@ -189,4 +217,80 @@ export interface PlatformReport {
   image: ImageReport;
   layers: LayerReport[];
   findings: Finding[];
+}
+
+/** Milliseconds per pipeline stage; a stage that did not run is absent. */
+export interface StageTimings {
+  lint?: number;
+  build?: number;
+  /** Reading the image once (size, waste, secrets). */
+  analysis?: number;
+  /** Getting the baseline report (reading, analysing or building it). */
+  baseline?: number;
+  /** Writing comments, summaries, check runs (the action). */
+  publishing?: number;
+  total?: number;
+}
+
+/**
+ * Report(base) × Report(this) in JSON form: everything the markdown and text comparison render from. Finding
+ * lists are fingerprints into this report's `findings`; `fixed` holds the base's findings that are gone
+ * (they exist nowhere else in this report).
+ */
+export interface Comparison {
+  /** What the base was: `main@abc1234`, an image ref or a report file name. */
+  baseLabel?: string;
+  base?: { ref?: string; id?: string; generatedAt?: string };
+  metrics: MetricDelta[];
+  /** Every step of both sides, in head order, removed steps last. */
+  steps: StepMatch[];
+  newFindings: string[];
+  existingFindings: string[];
+  fixedFindings: string[];
+  fixed: Finding[];
+}
+
+/** A directory or file of the final filesystem with its visible bytes. */
+export interface SizeTreeNode {
+  /** No leading slash, e.g. `usr/lib/node_modules/typescript`. */
+  path: string;
+  bytes: number;
+  /** 0 for top-level entries; children follow their parent (depth-first). */
+  depth: number;
+  /** Regular files under it (1 for a file). */
+  files: number;
+  /** True when the entry is a directory. */
+  dir: boolean;
+}
+
+export interface LargeFile {
+  path: string;
+  bytes: number;
+  /** Layer that added the visible copy (Report.layers index; its `step` names the Dockerfile line). */
+  layer: number;
+}
+
+export interface LayerFiles {
+  layer: number;
+  /** Visible files this layer added, largest first (at most a few). */
+  files: { path: string; bytes: number }[];
+  /** All visible files this layer added, and their bytes. */
+  count: number;
+  bytes: number;
+}
+
+export interface SpaceReport {
+  /**
+   * Largest paths at every depth: a directory is expanded while it holds a large share of the image, each
+   * level shows its largest children, chains of single dominant children are followed (see fs-model.sizeTree).
+   */
+  sizeTree: SizeTreeNode[];
+  /** The largest visible files (20). */
+  largestFiles: LargeFile[];
+  /** Per layer, the visible files it added, largest first. */
+  layerFiles: LayerFiles[];
+  /** Wasted items and bytes among the files your steps added (listed first in wastedFiles). */
+  userWaste?: { files: number; bytes: number };
+  /** The same for files the base image added (wastedFiles with fromBase); shown as one total unless `all-waste`. */
+  baseWaste?: { files: number; bytes: number };
 }

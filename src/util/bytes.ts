@@ -1,5 +1,6 @@
 // Size parsing for thresholds and human formatting for reports.
-// Units: B, kB/KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB powers of 1024 (case-insensitive).
+// Input units: B, kB/KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB powers of 1024 (case-insensitive).
+// Output is always IEC (KiB, MiB, GiB): one unit system in text, markdown, verdicts and messages.
 import prettyBytes from 'pretty-bytes';
 
 const UNITS: Record<string, number> = {
@@ -27,12 +28,12 @@ export function parseBytesOrPercent(text: string): { bytes: number } | { percent
   return b === undefined ? undefined : { bytes: b };
 }
 
-/** `245.3 MB` (decimal, like `docker images`). */
-export const formatBytes = (n: number): string => prettyBytes(n, { maximumFractionDigits: 1 });
+/** `233.9 MiB`: IEC units, at most one decimal. */
+export const formatBytes = (n: number): string => prettyBytes(n, { binary: true, maximumFractionDigits: 1 });
 
-/** `20.0 MiB`-style binary units, for deltas where exact MiB matter. */
+/** `20.0 MiB`: IEC units with exactly one decimal, for tables where columns line up. */
 export const formatBinaryBytes = (n: number): string =>
-  prettyBytes(n, { binary: true, minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  Math.abs(n) < 1024 ? `${n} B` : prettyBytes(n, { binary: true, minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Signed delta, e.g. `+20.0 MiB` / `-1.2 MiB` / `±0 B`. */
 export function formatBytesDelta(delta: number): string {

@@ -6,6 +6,8 @@ import type { ImageRule, RawImageFinding } from './types.js';
 interface Toolchain {
   id: string;
   label: string;
+  /** Name in a list, e.g. `gcc`. */
+  short: string;
   /** A visible path proving the toolchain is installed; capture group 1, when present, is its root directory. */
   marker: RegExp;
   /** Paths whose bytes belong to the toolchain (besides everything under a captured root). */
@@ -17,6 +19,7 @@ const TRIPLET = '[a-z0-9_]+-linux-gnu[a-z]*';
 export const TOOLCHAINS: Toolchain[] = [
   {
     id: 'gcc',
+    short: 'gcc',
     label: 'GCC C compiler (gcc/cc)',
     marker: /^usr\/(?:local\/)?(?:lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1$/,
     owns: [
@@ -26,12 +29,14 @@ export const TOOLCHAINS: Toolchain[] = [
   },
   {
     id: 'g++',
+    short: 'g++',
     label: 'GCC C++ compiler (g++)',
     marker: /^usr\/(?:local\/)?(?:lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1plus$/,
     owns: [/\/cc1plus$/, /^usr\/include\/c\+\+\//, new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?(?:g\\+\\+|c\\+\\+)(?:-[\\w.]+)?$`)]
   },
   {
     id: 'binutils',
+    short: 'binutils',
     label: 'binutils (ld, as)',
     marker: new RegExp(`^usr\\/bin\\/(?:${TRIPLET}-)?ld(?:\\.bfd|\\.gold)?$`),
     owns: [
@@ -43,30 +48,35 @@ export const TOOLCHAINS: Toolchain[] = [
   },
   {
     id: 'go',
+    short: 'Go',
     label: 'Go toolchain',
     marker: /^(usr\/local\/go|usr\/lib\/go(?:-[^/]+)?|(?:root|home\/[^/]+)\/(?:sdk\/go[^/]*|go\/go[^/]*)|opt\/go)\/bin\/go$/,
     owns: []
   },
   {
     id: 'rust',
+    short: 'Rust',
     label: 'Rust toolchain (rustc/cargo)',
     marker: /^(usr\/local\/rustup|(?:root|home\/[^/]+)\/\.rustup)\/toolchains\/[^/]+\/bin\/rustc$|^usr\/bin\/rustc$/,
     owns: [/^usr\/lib\/rustlib\//, /^usr\/bin\/(?:rustc|cargo|rustdoc|rust-gdb|rust-lldb)$/, /^usr\/lib\/[^/]+\/librustc_driver/, /^usr\/local\/cargo\/bin\//]
   },
   {
     id: 'jdk',
+    short: 'JDK',
     label: 'Java development kit (javac)',
     marker: /^((?:usr\/lib\/jvm|opt\/java|usr\/local|opt)\/[^/]+)\/bin\/javac$/,
     owns: []
   },
   {
     id: 'make',
+    short: 'make',
     label: 'make',
     marker: /^usr\/(?:local\/)?bin\/g?make$/,
     owns: [/^usr\/(?:local\/)?bin\/g?make$/]
   },
   {
     id: 'c-headers',
+    short: 'C headers',
     label: 'C library development headers (libc6-dev / build-essential)',
     marker: /^usr\/include\/stdio\.h$/,
     owns: [/^usr\/include\/(?!c\+\+\/)/]
@@ -111,17 +121,40 @@ export const toolchainInImage: ImageRule = {
         t.byLayer.set(f.layer, (t.byLayer.get(f.layer) ?? 0) + f.bytes);
       }
     });
-    const findings: RawImageFinding[] = [];
+    // One finding per layer: a base layer or one `apt-get install build-essential` brings several toolchains
+    // at once, and that is one problem with one fix. Each toolchain belongs to the layer holding most of it.
+    const byLayer = new Map<number | undefined, { tc: Toolchain; marker: string; root?: string; bytes: number; byLayer: Map<number, number> }[]>();
     for (const [tc, { marker, root }] of present) {
       const t = totals.get(tc) ?? { bytes: 0, byLayer: new Map<number, number>() };
       const top = [...t.byLayer.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+      const group = byLayer.get(top) ?? [];
+      group.push({ tc, marker, root, bytes: t.bytes, byLayer: t.byLayer });
+      byLayer.set(top, group);
+    }
+    const findings: RawImageFinding[] = [];
+    for (const [top, group] of byLayer) {
+      group.sort((a, b) => b.bytes - a.bytes || TOOLCHAINS.indexOf(a.tc) - TOOLCHAINS.indexOf(b.tc));
+      const bytes = group.reduce((n, g) => n + g.bytes, 0);
+      const lead = group[0];
+      // The fingerprint names the toolchains (in table order), not the layer: stable across rebuilds, and the
+      // same as before grouping when a layer holds one toolchain.
+      const key = group.map((g) => g.tc).sort((a, b) => TOOLCHAINS.indexOf(a) - TOOLCHAINS.indexOf(b)).map((tc) => tc.id).join('+');
+      const list = group.map((g) => `${g.tc.short} ${formatBytes(g.bytes)}`).join(', ');
+      const where = top !== undefined ? `, added by ${layerLabel(layers, top)}` : '';
+      const what = group.length === 1 ? `${lead.tc.label} ships in the final image (${formatBytes(bytes)}${lead.root ? ` under /${lead.root}` : ''})` : `${group.length} toolchains ship in the final image (${formatBytes(bytes)}: ${list})`;
+      const bytesByLayer: Record<number, number> = {};
+      for (const g of group) for (const [l, n] of g.byLayer) bytesByLayer[l] = (bytesByLayer[l] ?? 0) + n;
       findings.push({
-        key: tc.id,
-        message: `${tc.label} ships in the final image (${formatBytes(t.bytes)}${root ? ` under /${root}` : ''}, found /${marker})${top !== undefined ? `, added by ${layerLabel(layers, top)}` : ''}; build in a separate stage and copy only the artifacts.`,
+        key,
+        message: `${what}${where}; build in a separate stage and copy only the artifacts.`,
         layer: top,
-        path: root ?? marker,
-        bytes: t.bytes,
-        details: { toolchain: tc.id, marker, bytesByLayer: Object.fromEntries(t.byLayer) }
+        path: lead.root ?? lead.marker,
+        bytes,
+        details: {
+          toolchain: lead.tc.id,
+          toolchains: group.map((g) => ({ id: g.tc.id, label: g.tc.label, bytes: g.bytes, marker: g.marker, ...(g.root ? { root: g.root } : {}) })),
+          bytesByLayer
+        }
       });
     }
     return findings.sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { findLeakedPaths } from '../context-files.js';
+import { findLeakedPaths, shownPath } from '../context-files.js';
+import { formatBytes } from '../../util/bytes.js';
 import { firstWholeContextCopy } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
@@ -21,8 +22,11 @@ export const dockerignoreIncomplete: LintRule = {
     if (!copy || !dockerignore) return [];
     const leaked = await findLeakedPaths(contextDir, dockerignore.patterns);
     if (leaked.length === 0) return [];
-    const file = path.relative(cwd, dockerignore.path) || dockerignore.path;
-    const shown = leaked.slice(0, SHOWN).map((l) => l.path).join(', ');
+    const file = shownPath(dockerignore.path, cwd, path.isAbsolute(model.file));
+    // Riskiest first (secrets before bulk), then the largest.
+    const rank = (why: string) => (/git|dependencies/i.test(why) ? 1 : 0);
+    const ordered = [...leaked].sort((a, b) => rank(a.why) - rank(b.why) || (b.bytes ?? 0) - (a.bytes ?? 0) || a.path.localeCompare(b.path));
+    const shown = ordered.slice(0, SHOWN).map((l) => (l.bytes ? `${l.path} (${formatBytes(l.bytes)})` : l.path)).join(', ');
     const more = leaked.length > SHOWN ? ` and ${leaked.length - SHOWN} more` : '';
     return [
       {
