@@ -37,7 +37,8 @@ export function checkBuildPaths(inputs: BuildInputs, cwd = process.cwd()): void 
   }
 }
 
-export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = process.cwd()): Promise<BuildResult> {
+/** `inlineSecrets`: values the Dockerfile itself holds (already registered with the host), hidden in the output too. */
+export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = process.cwd(), inlineSecrets: readonly string[] = []): Promise<BuildResult> {
   checkBuildPaths(inputs, cwd);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'image-audit-build-'));
   const started = Date.now();
@@ -57,7 +58,7 @@ export async function runBuild(inputs: BuildInputs, runtime: Runtime, cwd = proc
     // (Secret input values were registered above, whatever their length.)
     const secretArgs = secretBuildArgValues(inputs.buildArgs).filter((v) => v.length >= 4);
     for (const value of secretArgs) runtime.maskSecret(value);
-    const hidden = [...secretArgs, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
+    const hidden = [...secretArgs, ...inlineSecrets, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
     const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';

@@ -12,7 +12,7 @@ import { checkBuildPaths, runBuild } from '../build/run.js';
 import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
-import { createSecretScan, redactReport } from '../secrets/index.js';
+import { createSecretScan, inlineDockerfileSecrets, isMaskable, redactReport } from '../secrets/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -50,6 +50,12 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
 
+  // Secrets written in the Dockerfile itself are known now: register them with the host before BuildKit's
+  // progress lines (which echo each instruction) or a build failure message can print them.
+  const secretScan = createSecretScan({ config, runtime });
+  const inlineSecrets = dockerfileText !== undefined ? inlineDockerfileSecrets(dockerfileText) : [];
+  secretScan.registerInline(inlineSecrets);
+
   await ensureEngine(runtime);
   let ref: string;
   if (opts.image) {
@@ -57,7 +63,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     ref = opts.image;
   } else {
     await ensureBuildx(runtime, build!.builder);
-    const result = await runBuild(build!, runtime, cwd);
+    const result = await runBuild(build!, runtime, cwd, inlineSecrets.filter(isMaskable).map((s) => s.value));
     ref = build!.tags[0] ?? result.imageId;
     runtime.log.info(`Built ${ref} in ${result.seconds.toFixed(1)} s`);
   }
@@ -66,7 +72,6 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   const baseLayerCount =
     chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
 
-  const secretScan = createSecretScan({ config, runtime });
   const analysis = await runtime.log.group(`Analyse ${ref}`, () =>
     analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount })
   );

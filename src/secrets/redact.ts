@@ -25,6 +25,14 @@ export class Redactor {
     return true;
   }
 
+  /** A copy that also replaces `value`: for a finding's own low-confidence value, never registered globally. */
+  with(value: string, masked: string): Redactor {
+    const r = new Redactor();
+    for (const [v, m] of this.masks) r.add(v, m);
+    r.add(value, masked);
+    return r;
+  }
+
   maskOf(value: string): string | undefined {
     return this.masks.get(value);
   }

@@ -27,7 +27,10 @@ export const secretInRun: LintRule = {
           step,
           key: `${match.kind}:${match.masked}`,
           range: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column },
-          message: `RUN contains a literal ${match.kind} (${match.masked}); it is committed with the Dockerfile and kept in the image history. Use --mount=type=secret and rotate it.`,
+          ...(match.severity ? { severity: match.severity } : {}),
+          message: match.severity === 'info'
+            ? `RUN contains a ${match.kind} (${match.masked}) that looks like a default (user = password); fine for a local service, never for a real one.`
+            : `RUN contains a literal ${match.kind} (${match.masked}); it is committed with the Dockerfile and kept in the image history. Use --mount=type=secret and rotate it.`,
           details: { kind: match.kind, masked: match.masked }
         });
       }

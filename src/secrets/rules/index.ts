@@ -15,7 +15,7 @@ import { privateKey } from './private-key.js';
 import { secretName } from './secret-name.js';
 import { slackToken, slackWebhook } from './slack.js';
 import { stripeLiveKey } from './stripe.js';
-import { urlCredentials } from './url-credentials.js';
+import { urlCredentials, urlUserToken } from './url-credentials.js';
 import type { Detector } from './types.js';
 
 export const detectors: readonly Detector[] = [
@@ -40,6 +40,7 @@ export const detectors: readonly Detector[] = [
   pgpassPassword,
   secretName,
   urlCredentials,
+  urlUserToken,
   jwt
 ];
 
