@@ -1,17 +1,17 @@
 // The detector catalogue, in priority order: when two detectors match overlapping text, the earlier (more
 // specific) one wins, so an npm token inside `_authToken=` is reported as an npm token, a PEM inside a
 // service-account JSON as a service-account key, a GitHub token inside a URL as a GitHub token.
-import { awsAccessKeyId, awsSecretAccessKey } from './aws.js';
+import { awsAccessKeyId, awsBedrockKey, awsSecretAccessKey } from './aws.js';
 import { dockerConfigAuth, netrcPassword, pgpassPassword, pypircPassword } from './credential-files.js';
-import { githubClassic, githubFineGrained } from './github.js';
-import { gitlabToken } from './gitlab.js';
-import { googleApiKey, googleServiceAccount } from './google.js';
+import { githubClassic, githubFineGrained, githubInstallationToken } from './github.js';
+import { gitlabSessionCookie, gitlabToken } from './gitlab.js';
+import { googleApiKey, googleServiceAccount, googleServiceAccountMarker } from './google.js';
 import { jwt } from './jwt.js';
 import { npmToken } from './npm.js';
 import { openaiKey } from './openai.js';
 import { pypiToken } from './pypi.js';
-import { npmrcAuth } from './npmrc.js';
-import { privateKey } from './private-key.js';
+import { npmrcAuth, npmrcFileAuth } from './npmrc.js';
+import { privateKey, privateKeyHeader } from './private-key.js';
 import { secretName } from './secret-name.js';
 import { slackToken, slackWebhook } from './slack.js';
 import { stripeLiveKey } from './stripe.js';
@@ -21,9 +21,11 @@ import type { Detector } from './types.js';
 export const detectors: readonly Detector[] = [
   googleServiceAccount,
   privateKey,
+  githubInstallationToken,
   githubFineGrained,
   githubClassic,
   gitlabToken,
+  gitlabSessionCookie,
   npmToken,
   pypiToken,
   openaiKey,
@@ -32,8 +34,10 @@ export const detectors: readonly Detector[] = [
   stripeLiveKey,
   awsAccessKeyId,
   awsSecretAccessKey,
+  awsBedrockKey,
   googleApiKey,
   npmrcAuth,
+  npmrcFileAuth,
   dockerConfigAuth,
   netrcPassword,
   pypircPassword,
@@ -41,7 +45,9 @@ export const detectors: readonly Detector[] = [
   secretName,
   urlCredentials,
   urlUserToken,
-  jwt
+  jwt,
+  privateKeyHeader,
+  googleServiceAccountMarker
 ];
 
 export type { Detector, Hit, Confidence } from './types.js';

@@ -7,7 +7,7 @@ import { entropy, isPlaceholder } from '../noise.js';
 import type { Detector } from './types.js';
 
 /** `{PASS}`, `%(password)s`, `:pass@`-style template parts and `REPLACE_WITH_…` instructions. */
-const TEMPLATE = /^\$|^\*+$|%s|^:|[{}]|%\(|^_+[A-Z]+_*$|^REPLACE|^<|>$|^\[.*\]$|^(?:pass(?:word)?|pwd|secret|user(?:name)?)$/i;
+const TEMPLATE = /^\$|^\*+$|%s|^:|[{}]|%\(|^_+[A-Z]+_*$|^REPLACE|^YOUR[_-]|^<|>$|^\[.*\]$/i;
 /** Passwords that stand in for "no password" in token-in-user URLs. */
 const TOKEN_PASSWORDS = new Set(['x-oauth-basic', 'x-oauth', 'oauth2', 'x']);
 
@@ -19,10 +19,11 @@ export const urlCredentials: Detector = {
   keywords: ['://'],
   pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/(?<name>[^\s:@/'"<>`]{1,128}):(?<secret>[^\s:@/'"<>`]{3,256})@[A-Za-z0-9][A-Za-z0-9.-]*/gi,
   assess: (v, user) => {
-    if (isPlaceholder(v) || TEMPLATE.test(v) || TOKEN_PASSWORDS.has(v.toLowerCase())) return undefined;
+    if (TEMPLATE.test(v) || TOKEN_PASSWORDS.has(v.toLowerCase())) return undefined;
     if (user !== undefined && (TEMPLATE.test(user) || /^\$\{?[A-Za-z_]/.test(user)) && /^[A-Za-z_]+$/.test(v)) return undefined;
-    // A well-known default (`postgres:postgres`, `guest:guest`): worth a note, not a credential to hide.
-    if (user !== undefined && v.toLowerCase() === user.toLowerCase()) return { confidence: 'low', severity: 'info' };
+    // A well-known default (`postgres:postgres`, `guest:guest`) or a doc word (`user:pass`, `admin:password`):
+    // worth a note, not a credential to hide.
+    if ((user !== undefined && v.toLowerCase() === user.toLowerCase()) || isPlaceholder(v)) return { confidence: 'low', severity: 'info' };
     return { confidence: 'medium' };
   },
   keepTail: false
