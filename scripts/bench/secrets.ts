@@ -190,6 +190,21 @@ function extract(ref: string, dir: string): string {
     mkdirSync(out, { recursive: true });
     spawnSync('tar', ['-xf', path.join(saved, layerTar), '-C', out, '--no-same-owner', '--exclude=dev/*'], { stdio: 'ignore' });
   });
+  // gitleaks reads only the corpus files of each layer (a walk of the whole 500 MB tree takes it minutes and
+  // says nothing about the vectors).
+  for (const layer of readdirSync(path.join(root, 'layers'))) {
+    const corpus = path.join(root, 'layers', layer, 'srv', 'corpus');
+    const keep = path.join(dir, 'keep', layer);
+    mkdirSync(keep, { recursive: true });
+    spawnSync('cp', ['-a', corpus, keep], { stdio: 'ignore' });
+  }
+  rmSync(path.join(root, 'layers'), { recursive: true, force: true });
+  for (const layer of readdirSync(path.join(dir, 'keep'))) {
+    const from = path.join(dir, 'keep', layer, 'corpus');
+    const to = path.join(root, 'layers', layer, 'srv');
+    mkdirSync(to, { recursive: true });
+    spawnSync('mv', [from, path.join(to, 'corpus')], { stdio: 'ignore' });
+  }
   // The config pretty-printed, one ENV/LABEL per line as a person (or a scanner) reads it.
   const config = JSON.parse(readFileSync(path.join(saved, manifest[0].Config), 'utf8')) as unknown;
   writeFileSync(path.join(root, 'config.json'), JSON.stringify(config, null, 2));
@@ -215,7 +230,7 @@ function runGitleaks(root: string, trials: Trial[]): Map<Trial, Outcome> {
     if (!r.File.endsWith('config.json')) continue;
     // Config findings: the trial whose value holds the secret (gitleaks reports the line, not the key).
     for (const t of configTrials) {
-      if (r.Secret && (t.v.single!.includes(r.Secret) || r.Match.includes(t.where))) out.set(t, { found: true, flagged: true });
+      if (r.Secret && r.Secret.length >= 8 && t.v.single!.includes(r.Secret)) out.set(t, { found: true, flagged: true });
     }
   }
   return out;
@@ -270,7 +285,7 @@ export async function run(): Promise<void> {
       const root = extract(ref, dir);
       t = process.hrtime.bigint();
       const gl = runGitleaks(root, trials);
-      console.log(`gitleaks ${version}: ${ms(t).toFixed(0)} ms over ${readdirSync(path.join(root, 'layers')).length} extracted layers + config`);
+      console.log(`gitleaks ${version} (Debian 8.16): ${ms(t).toFixed(0)} ms over the corpus files of ${readdirSync(path.join(root, 'layers')).length} extracted layers + the image config`);
       columns.push(['gitleaks', (x) => gl.get(x) ?? none]);
     } else {
       console.log('gitleaks: not installed — `apt-get install -y gitleaks` (Debian 8.16) to compare');

@@ -12,7 +12,7 @@ import { checkBuildPaths, runBuild } from '../build/run.js';
 import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/engine.js';
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
-import { createSecretScan, inlineDockerfileSecrets, isMaskable, redactReport } from '../secrets/index.js';
+import { createSecretScan, inlineDockerfileSecrets, isMaskable, mergeSecretFindings, redactReport } from '../secrets/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -99,6 +99,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
 
+  // One finding per secret value, with all its places (after attribution, so every place has its line).
+  const merged = mergeSecretFindings(findings, { ...secretScan, inline: inlineSecrets, dockerfile: build?.file });
+
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'image-audit', version: TOOL_VERSION },
@@ -106,7 +109,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     source: build ? { dockerfile: build.file, context: build.context, target: build.target } : undefined,
     image: analysis.image,
     layers: analysis.layers,
-    findings: applyRuleConfig(findings, config),
+    findings: applyRuleConfig(merged, config),
     wastedFiles: analysis.wastedFiles,
     largestDirectories: analysis.largestDirectories
   };

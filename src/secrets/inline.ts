@@ -14,8 +14,11 @@ export interface InlineSecret {
   detector: Detector;
   confidence: Confidence;
   severity: Severity;
-  /** 1-based Dockerfile line of the instruction that holds it. */
+  /** 1-based Dockerfile lines of the instruction that holds it. */
   line: number;
+  endLine: number;
+  /** ENV/ARG/LABEL name, for name-based matches. */
+  name?: string;
 }
 
 /** Values that are worth hiding in logs everywhere: not low-confidence guesses and not informational matches. */
@@ -25,6 +28,7 @@ export function isMaskable(s: { confidence: Confidence; severity: Severity; valu
 
 interface Instruction {
   line: number;
+  endLine: number;
   keyword: string;
   args: string;
 }
@@ -43,30 +47,33 @@ function instructions(text: string): Instruction[] {
       i++;
       if (!lines[i].trimStart().startsWith('#')) args += lines[i];
     }
-    out.push({ line: start + 1, keyword: m[1].toUpperCase(), args });
+    out.push({ line: start + 1, endLine: i + 1, keyword: m[1].toUpperCase(), args });
   }
   return out;
 }
 
 /** Every secret written literally in a Dockerfile's text, by token shape or (ENV/ARG/LABEL) by name. */
 export function inlineDockerfileSecrets(text: string): InlineSecret[] {
+  // Every occurrence (the same value in an ARG default and a RUN is two), once per instruction.
   const found = new Map<string, InlineSecret>();
   const add = (s: InlineSecret) => {
-    const seen = found.get(s.value);
-    if (!seen || (!isMaskable(seen) && isMaskable(s))) found.set(s.value, s);
+    const key = `${s.line}\0${s.value}`;
+    const seen = found.get(key);
+    if (!seen || (!isMaskable(seen) && isMaskable(s))) found.set(key, s);
   };
   for (const ins of instructions(text)) {
     for (const h of scanText(ins.args)) {
-      add({ value: h.value, masked: maskFor(h.detector, h.value), detector: h.detector, confidence: h.confidence, severity: h.severity, line: ins.line });
+      add({ value: h.value, masked: maskFor(h.detector, h.value), detector: h.detector, confidence: h.confidence, severity: h.severity, line: ins.line, endLine: ins.endLine });
     }
     if (ins.keyword === 'ENV' || ins.keyword === 'ARG' || ins.keyword === 'LABEL') {
       // `ENV NAME value` (legacy form) has one pair; `ENV A=1 B=2` several.
       const legacy = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+([^=\s].*)$/.exec(ins.args.trim());
       const pairs = legacy && !legacy[1].includes('=') ? [{ name: legacy[1], value: legacy[2].trim() }] : splitPairs(ins.args.trim(), undefined, undefined, true).pairs;
       for (const p of pairs) {
-        if (!p.value || found.has(p.value)) continue;
+        if (!p.value || found.has(`${ins.line}\0${p.value.trim()}`)) continue;
         const named = assessNamedValue(p.name, p.value);
-        if (named) add({ value: p.value.trim(), masked: maskFor(secretName, p.value.trim()), detector: secretName, confidence: named.confidence, severity: secretName.severity, line: ins.line });
+        const value = p.value.trim();
+        if (named) add({ value, masked: maskFor(secretName, value), detector: secretName, confidence: named.confidence, severity: secretName.severity, line: ins.line, endLine: ins.endLine, name: p.name });
       }
     }
   }
