@@ -1,8 +1,8 @@
 // Slack tokens: bot/user/app/legacy (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xoxe-, xapp-), configuration
 // tokens (xoxe.xoxp-, xoxe.xoxb-) and incoming/workflow webhooks (hooks.slack.com/services|workflows|triggers/…,
 // over https or http). Doc placeholders are rejected by class: x runs, `####`, `…Here`, and numeric segments of
-// four digits or fewer (`xoxp-1234-1234-1234-…`); real workspace and user ids are longer.
-import { entropy, hasSequence, isMaskedBody, isPlaceholder } from '../noise.js';
+// four digits or fewer (`xoxp-1234-1234-1234-…`); real workspace and user ids are longer; and short tails.
+import { entropy, isMaskedBody, isPlaceholder } from '../noise.js';
 import type { Detector } from './types.js';
 
 function slackPlaceholder(v: string): boolean {
@@ -12,7 +12,9 @@ function slackPlaceholder(v: string): boolean {
   const numeric = parts.filter((p) => /^\d+$/.test(p));
   // `1234-1234-1234` ids, or a word-ish body (`abcd234`, `my-bot-token`, `Slack_BOT_TOKEN`).
   if (numeric.length >= 2 && numeric.some((p) => p.length <= 4 && p.length > 1)) return true;
-  if (hasSequence(body.replace(/[^A-Za-z]/g, ''), 4)) return true;
+  // Bot and user tokens end in a long random segment (16+); a short tail (`xoxb-12345-abcd234`) is typed.
+  const last = parts[parts.length - 1] ?? '';
+  if (/^xox[bp]-/.test(v) && numeric.length <= 1 && last.length < 16) return true;
   if (!/\d/.test(body) && !/^(?:xox[ar]|xoxe)/.test(v)) return true;
   return body.length < 12 || entropy(body) < 2.5;
 }
