@@ -16,12 +16,15 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export class Redactor {
   private readonly masks = new Map<string, string>();
   private pattern: RegExp | undefined;
+  /** The same long strings (a history line, a step) recur in many findings: redact each once. */
+  private readonly cache = new Map<string, string>();
 
   /** Returns true when the value is new. */
   add(value: string, masked: string): boolean {
     if (this.masks.has(value)) return false;
     this.masks.set(value, masked);
     this.pattern = undefined;
+    this.cache.clear();
     return true;
   }
 
@@ -50,7 +53,12 @@ export class Redactor {
         .map((v) => (v.length < SHORT ? `(?<![A-Za-z0-9_])${escape(v)}(?![A-Za-z0-9_])` : escape(v)));
       this.pattern = new RegExp(alts.join('|'), 'g');
     }
-    return text.replace(this.pattern, (m) => this.masks.get(m) ?? '…');
+    if (text.length < 4) return text;
+    const hit = this.cache.get(text);
+    if (hit !== undefined) return hit;
+    const out = text.replace(this.pattern, (m) => this.masks.get(m) ?? '…');
+    if (text.length >= 64) this.cache.set(text, out);
+    return out;
   }
 
   /** Deep copy of any JSON-like value with every string redacted (object keys too: labels are keyed by name). */

@@ -223,9 +223,11 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     if (!cfg) return [];
     const rule: SecretRuleId = 'secret-config';
     // The step that set an ENV/LABEL, for the message: the last history entry that mentions `NAME=`.
+    // Parsed once: an image with many ENV/LABEL entries would otherwise re-parse the history for each.
+    const parsed = history.map((h) => parseCreatedBy(h.createdBy ?? ''));
     const setBy = (instruction: string, name: string): number | undefined => {
       for (let i = history.length - 1; i >= 0; i--) {
-        const p = parseCreatedBy(history[i].createdBy ?? '');
+        const p = parsed[i];
         if (p.instruction === instruction && p.pairs.some((x) => x.name === name)) return i;
       }
       return undefined;
