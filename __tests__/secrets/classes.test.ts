@@ -150,6 +150,9 @@ describe('secret names (issue 11)', () => {
     expect(assessNamedValue('SMTP_PASS', 'aaaaaaaa')).toBeUndefined();
     expect(assessNamedValue('PASS_THROUGH', 'enabled')).toBeUndefined();
     expect(assessNamedValue('PUBLIC_KEY', alnum(40))).toBeUndefined();
+    // A password that starts with digits is no version number; `1.2.3` and `true` are settings.
+    expect(assessNamedValue('DB_PASSWORD', `50${letters(12)}`)).toEqual({ confidence: 'medium' });
+    expect(assessNamedValue('SMTP_PASS', '2.0.1-rc1')).toBeUndefined();
   });
 });
 

@@ -43,7 +43,8 @@ export function isSecretName(name: string): boolean {
 
 /** A value that could be a password or key: not a word from a dictionary-like alphabet run, some randomness. */
 function credentialLike(v: string, cls: 'strong' | 'weak', keyName: boolean): boolean {
-  if (/^(?:true|false|yes|no|on|off|enabled?|disabled?|none|null|\d+(?:\.\d+)*[a-z]*)$/i.test(v)) return false;
+  // Booleans, switches and version numbers (`1.2.3`, `2.0.1-rc1`) are settings.
+  if (/^(?:true|false|yes|no|on|off|enabled?|disabled?|none|null|\d+|v?\d+(?:\.\d+)+(?:-?[a-z0-9]+)?)$/i.test(v)) return false;
   const bits = entropy(v);
   if (cls === 'strong') return bits >= 1.5;
   // `*_KEY`: a key is random and long; `*_PASS`: a password is at least not one repeated or common word.
