@@ -78,3 +78,30 @@ describe('secret shapes', () => {
     expect(secretFileKind(p) !== undefined).toBe(expected);
   });
 });
+
+describe('secret names (issue 11): PASS, PASSWD, *_PASS, PGPASSWORD, *_KEY with entropy and placeholder checks', () => {
+  const random = (n: number) => {
+    const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let s = 'aZ9';
+    while (s.length < n) s += abc[Math.floor(Math.random() * abc.length)];
+    return s;
+  };
+  it('flags the new names with credential-like values', async () => {
+    const pw = random(14);
+    const key = random(32);
+    const text = `FROM alpine:3.20\nENV PASS=${pw} PASSWD=${pw} SMTP_PASS=${pw} PGPASSWORD=${pw}\nARG STRIPE_KEY=${key}\nUSER 1\n`;
+    const hits = only(await lintText(text), 'secret-in-env-or-arg');
+    expect(hits.map((h) => h.details?.name)).toEqual(['PASS', 'PASSWD', 'SMTP_PASS', 'PGPASSWORD', 'STRIPE_KEY']);
+    expect(JSON.stringify(hits)).not.toContain(pw);
+  });
+  it('skips publicToken, csrf-token, placeholder values and *_KEY settings', async () => {
+    const text = [
+      'FROM alpine:3.20',
+      `ENV publicToken=${random(30)} csrf-token=${random(30)} API_TOKEN=not_a_real_token`,
+      'ENV CACHE_KEY=deps-v1 SORT_KEY=created_at SMTP_PASS=changeme',
+      'ARG SIGNING_KEY',
+      'USER 1'
+    ].join('\n');
+    expect(only(await lintText(text), 'secret-in-env-or-arg')).toEqual([]);
+  });
+});

@@ -156,5 +156,6 @@ export function plantAll(): Planted[] {
   ];
 }
 
-export const openaiKey = () => `sk-proj-${mixed(BASE62 + '_-', 48)}`;
+/** OpenAI keys embed `T3BlbkFJ` (base64 of "OpenAI") between two random halves. */
+export const openaiKey = () => `sk-proj-${mixed(BASE62 + '_-', 20)}T3BlbkFJ${mixed(BASE62 + '_-', 20)}`;
 export const pypiToken = () => `pypi-AgEIcHlwaS5vcmc${mixed(BASE62 + '_-', 60)}`;

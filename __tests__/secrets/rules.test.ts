@@ -60,8 +60,8 @@ describe('token shapes', () => {
     expect(ids('sk-this-is-not-a-real-key-at-all-just-a-long-slug')).toEqual([]);
     expect(ids('pypi-AgEIcHlwaS5vcmc')).toEqual([]);
   });
-  test('Stripe test keys and JWT-looking strings that do not decode are ignored', () => {
-    expect(ids(`sk_test_${gen.password(30)}`)).toEqual([]);
+  test('Stripe test keys are info only; JWT-looking strings that do not decode are ignored', () => {
+    expect(scanText(`sk_test_${gen.password(30)}`).map((h) => [h.detector.id, h.severity])).toEqual([['stripe-live-key', 'info']]);
     expect(ids(`eyJ${gen.password(20)}.eyJ${gen.password(20)}.${gen.password(30)}`)).toEqual([]);
   });
   test('placeholder-shaped tokens are ignored', () => {
@@ -92,11 +92,12 @@ describe('AWS', () => {
 });
 
 describe('.npmrc entries', () => {
-  test('literal _authToken / _auth / _password values are found, scoped or not', () => {
+  test('literal _authToken / _auth / _password values are found: scoped anywhere, unscoped in .npmrc files', () => {
     const legacy = gen.password(36);
     expect(scanText(`//registry.example.com/:_authToken=${legacy}`).map((h) => [h.detector.id, h.value])).toEqual([['npmrc-auth', legacy]]);
     const b64 = Buffer.from(`me:${gen.password()}`).toString('base64');
-    expect(values(`_auth=${b64}\nalways-auth=true`)).toEqual([b64]);
+    expect(scanText(`_auth=${b64}\nalways-auth=true`, { path: 'root/.npmrc' }).map((h) => h.value)).toEqual([b64]);
+    expect(values(`_auth=${b64}\nalways-auth=true`)).toEqual([]);
     expect(values(`//r.example/:_password="${b64}"`)).toEqual([b64]);
   });
   test('an npm_ token inside _authToken is reported once, as an npm token', () => {
@@ -120,9 +121,10 @@ describe('private keys', () => {
   test('encrypted keys are warnings', () => {
     expect(scanText(gen.privateKeyPem('encrypted'))[0]).toMatchObject({ severity: 'warning' });
   });
-  test('truncated documentation examples and public keys are not keys', () => {
-    expect(ids('-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----')).toEqual([]);
-    expect(ids('-----BEGIN PRIVATE KEY-----\nMIIE...your key here...\n-----END PRIVATE KEY-----')).toEqual([]);
+  test('truncated documentation examples are a header note (info) at most; public keys are not keys', () => {
+    const sev = (t: string) => scanText(t).map((h) => [h.detector.id, h.severity]);
+    expect(sev('-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----')).toEqual([['private-key-header', 'info']]);
+    expect(sev('-----BEGIN PRIVATE KEY-----\nMIIE...your key here...\n-----END PRIVATE KEY-----')).toEqual([['private-key-header', 'info']]);
     expect(ids(`-----BEGIN PUBLIC KEY-----\n${'A'.repeat(300)}\n-----END PUBLIC KEY-----`)).toEqual([]);
   });
   test('a service-account JSON is reported once, as a service-account key', () => {
@@ -137,8 +139,8 @@ describe('URLs with passwords', () => {
     const { url, password } = gen.urlWithPassword();
     expect(scanText(`git remote add origin ${url}`).map((h) => [h.detector.id, h.value])).toEqual([['url-credentials', password]]);
   });
-  test('placeholders, variables and user-only URLs are ignored', () => {
-    expect(ids('https://user:password@example.com')).toEqual([]);
+  test('placeholders, variables and user-only URLs are ignored; doc words are info only', () => {
+    expect(scanText('https://user:password@example.com').map((h) => h.severity)).toEqual(['info']);
     expect(ids('https://user:${PASS}@example.com')).toEqual([]);
     expect(ids('postgres://app:$DB_PASSWORD@db/app')).toEqual([]);
     expect(ids('https://user@example.com/path:x@y')).toEqual([]);

@@ -2,7 +2,8 @@
 // `docker save` stream. Expected layers/steps come from `docker image inspect` / the history, not constants.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { redactReport } from '../../src/secrets/index.js';
+import { redactReport, scanText } from '../../src/secrets/index.js';
+import { maskFor } from '../../src/secrets/mask.js';
 import { inspect, requireEngine } from '../helpers/engine.js';
 import { buildSecretFixture, scanImage } from './fixtures.js';
 import * as gen from './generate.js';
@@ -106,13 +107,18 @@ test('every planted family is found once, in its file, still visible', async () 
   const files = Object.fromEntries(planted.filter((p) => p.content).map((p) => [`files/${p.file}`, p.content]));
   const { tag } = buildSecretFixture('planted', { files });
   const { findings } = await scanImage(tag);
-  // The fingerprint is sha256(rule:path:value), so each planted value maps to exactly one expected finding.
+  // The fingerprint is sha256(rule:path:masked:length), so each planted value maps to exactly one expected finding.
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+  const maskOf = (content: string, value: string, file: string) => {
+    const hit = scanText(content, { path: file }).find((h) => h.value === value);
+    return hit ? maskFor(hit.detector, value) : '?';
+  };
+  let content = '';
   const byFp = new Map(findings.map((f) => [f.fingerprint, f]));
   let path = '';
   for (const p of planted) {
-    if (p.content) path = p.file;
-    const f = byFp.get(sha(`secret-file:${path}:${p.value}`));
+    if (p.content) [path, content] = [p.file, p.content];
+    const f = byFp.get(sha(`secret-file:${path}:${maskOf(content, p.value, path)}:${p.value.length}`));
     expect([p.family, f?.path, f?.details?.visibleInFinal]).toEqual([p.family, path, true]);
   }
   expect(findings).toHaveLength(planted.length);

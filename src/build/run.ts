@@ -45,13 +45,18 @@ export function checkBuildPaths(inputs: BuildInputs, cwd = process.cwd()): void 
   }
 }
 
+/**
+ * `rewriteArgs` rewrites the argument list (build/publish.ts: --push or --output instead of --load).
+ * `inlineSecrets`: values the Dockerfile itself holds (already registered with the host), hidden in the output too.
+ */
 export async function runBuild(
   inputs: BuildInputs,
   runtime: Runtime,
   cwd = process.cwd(),
-  /** Rewrites the argument list (build/publish.ts: --push or --output instead of --load). */
-  rewriteArgs: (args: string[]) => string[] = (a) => a
+  opts: { rewriteArgs?: (args: string[]) => string[]; inlineSecrets?: readonly string[] } = {}
 ): Promise<BuildResult> {
+  const rewriteArgs = opts.rewriteArgs ?? ((a: string[]) => a);
+  const inlineSecrets = opts.inlineSecrets ?? [];
   checkBuildPaths(inputs, cwd);
   const cancel = cancellationOf(runtime);
   cancel.throwIfCancelled();
@@ -88,7 +93,7 @@ export async function runBuild(
     }
     const envSecrets = Object.values(secretEnv).filter((v) => v.length >= 4);
     for (const value of envSecrets) runtime.maskSecret(value);
-    const hidden = [...secretArgs, ...envSecrets, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
+    const hidden = [...secretArgs, ...envSecrets, ...inlineSecrets, ...inputs.secrets.map((s) => s.value).filter((v) => v.length >= 4)];
     const redact = (line: string) => hidden.reduce((l, v) => l.split(v).join('***'), line);
 
     let log = '';

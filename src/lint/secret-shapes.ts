@@ -10,6 +10,8 @@ export interface SecretMatch {
   index: number;
   length: number;
   masked: string;
+  /** Set when the match is only worth a note (a default such as `postgres:postgres`). */
+  severity?: 'info';
 }
 
 /** `ghp_…Xy`: prefix, an ellipsis, the last two characters (none when the value is short). */
@@ -30,27 +32,28 @@ export function findTokens(text: string): SecretMatch[] {
     .sort((a, b) => a.index - b.index);
 }
 
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/'"]+):([^\s@/'"]+)@/gi;
-const AUTH_TOKEN_ASSIGNMENT = /(_auth(?:Token)?\s*=\s*)(["']?)([^\s"'$][^\s"']*)/g;
+// Context detectors for command lines: `https://user:password@`, a token in a URL's user part, a literal npm
+// `_authToken=`. The scanner's own, so a default like `postgres:postgres` is judged the same way in both places.
+const INLINE_DETECTORS = detectors.filter((d) => ['url-credentials', 'url-user-token', 'npmrc-auth'].includes(d.id));
+
+/** `https://deploy:…sh@`: scheme and user say which credential to rotate; the password is masked. */
+function urlMask(text: string, index: number, password: string): string {
+  const head = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:$/i.exec(text.slice(Math.max(0, index - 160), index))?.[0] ?? '';
+  return `${head}${maskSecret(password)}@`;
+}
 
 /** Inline credentials in a command line: tokens, `https://user:pass@`, a literal npm `_authToken=`. */
 export function findInlineCredentials(text: string): SecretMatch[] {
   const found = findTokens(text);
-  for (const m of text.matchAll(URL_CREDENTIALS)) {
-    const password = m[3];
-    if (password.startsWith('$')) continue; // `https://x:${TOKEN}@` takes the value from a variable
-    if (found.some((f) => f.index >= (m.index ?? 0) && f.index < (m.index ?? 0) + m[0].length)) continue;
+  for (const h of scanText(text, { detectors: INLINE_DETECTORS })) {
+    if (found.some((f) => h.index < f.index + f.length && f.index < h.index + h.value.length)) continue;
     found.push({
-      kind: 'password in URL',
-      index: m.index ?? 0,
-      length: m[0].length,
-      masked: `${m[1]}${m[2]}:${maskSecret(password)}@`
+      kind: h.detector.title,
+      index: h.index,
+      length: h.value.length,
+      masked: h.detector.id === 'url-credentials' ? urlMask(text, h.index, h.value) : maskFor(h.detector, h.value),
+      ...(h.severity === 'info' ? { severity: 'info' as const } : {})
     });
-  }
-  for (const m of text.matchAll(AUTH_TOKEN_ASSIGNMENT)) {
-    const start = (m.index ?? 0) + m[1].length + m[2].length;
-    if (found.some((f) => f.index <= start && start < f.index + f.length)) continue;
-    found.push({ kind: 'npm auth token', index: m.index ?? 0, length: m[0].length, masked: `${m[1].trim()}${maskSecret(m[3])}` });
   }
   return found.sort((a, b) => a.index - b.index);
 }

@@ -14,7 +14,7 @@ import { lintDockerfile } from '../lint/index.js';
 import { analyseImage, type ReadProgress } from '../image/analyse.js';
 import { progressReporter } from './progress.js';
 import { displayRawNamesDeep } from '../image/layer-tar.js';
-import { createSecretScan, redactReport, type RedactionEntry } from '../secrets/index.js';
+import { createSecretScan, inlineDockerfileSecrets, isMaskable, mergeSecretFindings, redactReport, type RedactionEntry } from '../secrets/index.js';
 import { openSource, parseSourceText, type ImageSource, type SourceImage } from '../image/sources/index.js';
 import { registrySource } from '../image/sources/registry.js';
 import { archiveSource } from '../image/sources/archive.js';
@@ -112,6 +112,12 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
 
+  // Secrets written in the Dockerfile itself are known now: register them with the host before BuildKit's
+  // progress lines (which echo each instruction) or a build failure message can print them.
+  const firstScan = createSecretScan({ config, runtime });
+  const inlineSecrets = dockerfileText !== undefined ? inlineDockerfileSecrets(dockerfileText) : [];
+  firstScan.registerInline(inlineSecrets);
+
   let ref: string;
   let source = opts.image ? await chooseSource(opts.image, opts, runtime) : undefined;
   let platform = opts.platform;
@@ -128,7 +134,10 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const publish = needsPublish(opts.publish) ? opts.publish : undefined;
     const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
     if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
-    const result = await timed('build', () => runBuild(build!, runtime, cwd, publish ? (args) => publishArgs(args, publish, plan) : undefined));
+    const result = await timed('build', () => runBuild(build!, runtime, cwd, {
+        rewriteArgs: publish ? (args) => publishArgs(args, publish, plan) : undefined,
+        inlineSecrets: inlineSecrets.filter(isMaskable).map((s) => s.value)
+      }));
     // Provenance records build args (which may hold secrets): not kept.
     const { ['buildx.build.provenance']: _provenance, ...metadata } = result.metadata;
     buildMetadata = metadata;
@@ -158,8 +167,11 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   const redactions: RedactionEntry[] = [];
   const platforms: PlatformReport[] = [];
   const onProgress = opts.onProgress ?? progressReporter({ mode: 'log', write: (t) => runtime.log.info(t.trimEnd()) });
-  for (const sourceImage of images) {
-    const secretScan = createSecretScan({ config, runtime });
+  for (const [i, sourceImage] of images.entries()) {
+    // One scan per platform (its findings and redactions are that image's); the first is the one that saw the
+    // Dockerfile's inline secrets before the build.
+    const secretScan = i === 0 ? firstScan : createSecretScan({ config, runtime });
+    if (i > 0) secretScan.registerInline(inlineSecrets);
     const label = sourceImage?.platform ? `${ref} (${sourceImage.platform})` : ref;
     const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
     const analysis = await timed('analysis', () =>
@@ -170,11 +182,13 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const imageFindings = [...analysis.findings, ...secretScan.findings(analysis)];
     if (chain && analysis.image.history) attribute(analysis, imageFindings, chain.steps, build!.file);
     redactions.push(...secretScan.redactions);
+    // One finding per secret value, with all its places (after attribution, so every place has its line).
+    const merged = mergeSecretFindings([...findings, ...imageFindings], { ...secretScan, inline: inlineSecrets, dockerfile: build?.file });
     platforms.push({
       platform: analysis.image.platform ?? `${analysis.image.os ?? 'unknown'}/${analysis.image.architecture ?? 'unknown'}`,
       image: analysis.image,
       layers: analysis.layers,
-      findings: mergeSameCause(applyRuleConfig([...findings, ...imageFindings], config)),
+      findings: mergeSameCause(applyRuleConfig(merged, config)),
       ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories, space: analysis.space } as object)
     });
   }

@@ -57,7 +57,23 @@ export const findingSchema = z.object({
   // Free-form and never rendered; JSON values only.
   details: z.record(str(MAX_ID), z.json()).optional(),
   suppressed: z.object({ by: z.enum(['fingerprint', 'rule-path', 'allowlist', 'inline']), reason: str(MAX_TEXT).optional() }).optional(),
-  mergedFrom: list(z.object({ rule: str(MAX_ID), category: findingCategorySchema, fingerprint: str(MAX_ID), message: str(MAX_TEXT) }), 100).optional()
+  mergedFrom: list(z.object({ rule: str(MAX_ID), category: findingCategorySchema, fingerprint: str(MAX_ID), message: str(MAX_TEXT) }), 100).optional(),
+  places: list(
+    z.object({
+      rule: str(MAX_ID),
+      severity: severitySchema,
+      fingerprint: str(MAX_ID),
+      file: str(MAX_PATH).optional(),
+      line: lineNumber.optional(),
+      layer: layerIndex.optional(),
+      path: str(MAX_PATH).optional(),
+      location: str(MAX_PATH).optional(),
+      visibleInFinal: z.boolean().optional(),
+      hiddenInLayer: layerIndex.optional(),
+      suppressed: z.boolean().optional()
+    }),
+    1000
+  ).optional()
   // New Finding fields go here.
 });
 

@@ -29,8 +29,17 @@ export interface Finding {
   bytes?: number;
   /** Secret findings only: masked form (known prefix + `…` + at most the last 2 chars). */
   masked?: string;
-  /** Stable identity across runs: sha256 hex. For secrets: sha256(rule:path:value). */
+  /**
+   * Stable identity across runs: sha256 hex. For secrets: sha256(rule:location:masked:length), never a hash of
+   * the value. A merged secret finding keeps the fingerprint of its primary place.
+   */
   fingerprint: string;
+  /**
+   * Secret findings only: every place the same secret value was found (a file in a layer, the history, the
+   * config, a Dockerfile line the linter flagged), when there is more than one. The finding itself is the
+   * primary place (highest severity); its severity is the highest of all places.
+   */
+  places?: FindingPlace[];
   /** Free-form, JSON-safe extra data (never a secret value). */
   details?: Record<string, unknown>;
   /**
@@ -41,6 +50,23 @@ export interface Finding {
   mergedFrom?: { rule: string; category: FindingCategory; fingerprint: string; message: string }[];
   /** Set when a suppression matched; suppressed findings stay in the report but never fail the run. */
   suppressed?: { by: 'fingerprint' | 'rule-path' | 'allowlist' | 'inline'; reason?: string };
+}
+
+/** One place of a merged secret finding: the finding that place would have been on its own, in brief. */
+export interface FindingPlace {
+  rule: string;
+  severity: Severity;
+  fingerprint: string;
+  file?: string;
+  line?: number;
+  layer?: number;
+  path?: string;
+  /** Scanner location (`history:arg:NPM_TOKEN`, `config:Env:API_KEY`), for history and config places. */
+  location?: string;
+  /** File places: whether the file is still visible in the final filesystem, else the layer that hid it. */
+  visibleInFinal?: boolean;
+  hiddenInLayer?: number;
+  suppressed?: boolean;
 }
 
 /** A Dockerfile instruction a layer (or empty history step) is attributed to. */

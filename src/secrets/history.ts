@@ -18,12 +18,20 @@ export interface ParsedStep {
 
 const LEGACY_NOP = /^\/bin\/sh -c #\(nop\)\s+/;
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
+/** ENV and LABEL keys may hold dots and dashes (`com.example.maps-key`, `org.opencontainers.image.source`). */
+const KEY = '[A-Za-z_][A-Za-z0-9_.-]*';
 
 /** Splits `A=1 B=two words C=3` into pairs; a value runs until the next ` NAME=` (known names preferred). */
-export function splitPairs(text: string, knownNames?: ReadonlySet<string>, count?: number): { pairs: NamedValue[]; rest: string } {
+export function splitPairs(
+  text: string,
+  knownNames?: ReadonlySet<string>,
+  count?: number,
+  dottedKeys = false
+): { pairs: NamedValue[]; rest: string } {
   const pairs: NamedValue[] = [];
   let pos = 0;
-  const head = new RegExp(`^(${IDENT})=`);
+  const key = dottedKeys ? KEY : IDENT;
+  const head = new RegExp(`^(${key})=`);
   while (pos < text.length && (count === undefined || pairs.length < count)) {
     const m = head.exec(text.slice(pos));
     if (!m) break;
@@ -34,7 +42,7 @@ export function splitPairs(text: string, knownNames?: ReadonlySet<string>, count
     if (isLast) {
       end = endOfLastArg(text, valueStart);
     } else {
-      end = nextPairStart(text, valueStart, knownNames, count === undefined);
+      end = nextPairStart(text, valueStart, knownNames, count === undefined, key);
     }
     let value = text.slice(valueStart, end);
     if (count === undefined) value = unquote(value.trimEnd());
@@ -44,13 +52,13 @@ export function splitPairs(text: string, knownNames?: ReadonlySet<string>, count
   return { pairs, rest: text.slice(pos) };
 }
 
-function nextPairStart(text: string, from: number, known: ReadonlySet<string> | undefined, quoted: boolean): number {
+function nextPairStart(text: string, from: number, known: ReadonlySet<string> | undefined, quoted: boolean, key = IDENT): number {
   // ENV/LABEL values may be quoted: a quoted value ends at its closing quote.
   if (quoted && (text[from] === '"' || text[from] === "'")) {
     const close = text.indexOf(text[from], from + 1);
     if (close > 0) return close + 1 < text.length && text[close + 1] === ' ' ? close + 1 : text.length;
   }
-  const re = new RegExp(` (${IDENT})=`, 'g');
+  const re = new RegExp(` (${key})=`, 'g');
   re.lastIndex = from;
   let fallback = -1;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -97,7 +105,7 @@ export function parseCreatedBy(createdBy: string, knownArgs?: ReadonlySet<string
     return { instruction, pairs: [], text: s };
   }
   if (instruction === 'ENV' || instruction === 'ARG' || instruction === 'LABEL') {
-    const { pairs, rest } = splitPairs(s);
+    const { pairs, rest } = splitPairs(s, undefined, undefined, instruction !== 'ARG');
     // `ARG NAME` without default: a declaration, no value.
     if (instruction === 'ARG' && pairs.length === 0 && new RegExp(`^${IDENT}$`).test(s)) return { instruction, pairs: [], text: s };
     return { instruction, pairs, text: rest };

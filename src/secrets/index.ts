@@ -7,3 +7,5 @@ export { maskValue, fingerprint } from './mask.js';
 export { classifyPath, contentBudget, CONTENT_CAP } from './places.js';
 export type { FileVisibility, VisibilityLookup } from './visibility.js';
 export { secretBuildArgValues, logSafeArgs } from './build-args.js';
+export { inlineDockerfileSecrets, isMaskable, type InlineSecret } from './inline.js';
+export { mergeSecretFindings, type MergeInputs } from './merge.js';

@@ -21,10 +21,15 @@ export function maskFor(detector: Detector, value: string): string {
 }
 
 /**
- * sha256(`rule:location:value`). `location` is the image path for files, and for history/config a name that
+ * sha256(`rule:location:masked:length`). Never a hash of the value: an unsalted hash of a weak secret
+ * (`DB_PASSWORD=hunter2`) can be guessed offline from the report. The masked form and the length are already in
+ * the report (or are no more than it shows), so the fingerprint tells nothing new, and it is stable across runs
+ * and machines for suppressions. `location` is the image path for files, and for history/config a name that
  * survives rebuilds: `history:arg:NPM_TOKEN`, `config:Env:NPM_TOKEN` — never a step index, which shifts whenever
- * a step is added above it and would orphan every suppression.
+ * a step is added above it and would orphan every suppression. A rotated value usually changes its mask (the last
+ * two characters) and so its fingerprint; one of the same length and tail keeps a suppression, which is why
+ * suppressions should carry `expires`.
  */
-export function fingerprint(rule: string, location: string, value: string): string {
-  return createHash('sha256').update(`${rule}:${location}:${value}`).digest('hex');
+export function fingerprint(rule: string, location: string, masked: string, length: number): string {
+  return createHash('sha256').update(`${rule}:${location}:${masked}:${length}`).digest('hex');
 }

@@ -16,13 +16,24 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export class Redactor {
   private readonly masks = new Map<string, string>();
   private pattern: RegExp | undefined;
+  /** The same long strings (a history line, a step) recur in many findings: redact each once. */
+  private readonly cache = new Map<string, string>();
 
   /** Returns true when the value is new. */
   add(value: string, masked: string): boolean {
     if (this.masks.has(value)) return false;
     this.masks.set(value, masked);
     this.pattern = undefined;
+    this.cache.clear();
     return true;
+  }
+
+  /** A copy that also replaces `value`: for a finding's own low-confidence value, never registered globally. */
+  with(value: string, masked: string): Redactor {
+    const r = new Redactor();
+    for (const [v, m] of this.masks) r.add(v, m);
+    r.add(value, masked);
+    return r;
   }
 
   maskOf(value: string): string | undefined {
@@ -42,7 +53,12 @@ export class Redactor {
         .map((v) => (v.length < SHORT ? `(?<![A-Za-z0-9_])${escape(v)}(?![A-Za-z0-9_])` : escape(v)));
       this.pattern = new RegExp(alts.join('|'), 'g');
     }
-    return text.replace(this.pattern, (m) => this.masks.get(m) ?? '…');
+    if (text.length < 4) return text;
+    const hit = this.cache.get(text);
+    if (hit !== undefined) return hit;
+    const out = text.replace(this.pattern, (m) => this.masks.get(m) ?? '…');
+    if (text.length >= 64) this.cache.set(text, out);
+    return out;
   }
 
   /** Deep copy of any JSON-like value with every string redacted (object keys too: labels are keyed by name). */

@@ -29,8 +29,9 @@ export function scanText(text: string, opts: ScanTextOptions = {}): Hit[] {
     const hay = d.caseInsensitiveKeywords ? (lower ??= text.toLowerCase()) : text;
     if (!d.keywords.some((k) => hay.includes(k))) return;
     for (const m of text.matchAll(withIndices(d))) {
-      const span = m.indices?.groups?.secret ?? m.indices?.[0];
-      const value = m.groups?.secret ?? m[0];
+      // `secret2`: a second alternative of the same pattern (a key before or after its marker).
+      const span = m.indices?.groups?.secret ?? m.indices?.groups?.secret2 ?? m.indices?.[0];
+      const value = m.groups?.secret ?? m.groups?.secret2 ?? m[0];
       if (!span) continue;
       const verdict = d.assess ? d.assess(value, m.groups?.name) : { confidence: 'medium' as const };
       if (!verdict) continue;

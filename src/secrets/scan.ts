@@ -1,6 +1,7 @@
 // The secret scanner: a layer subscriber for file contents (every layer, so deleted and overwritten files are
 // seen too), plus history and image-config scanning once the analysis is done. Values are masked the moment
 // they are found and registered with `runtime.maskSecret`; only masks and fingerprints leave this module.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AuditConfig } from '../config/types.js';
 import type { ImageLayout, LayerEntry, LayerSubscriber } from '../image/types.js';
 import type { Finding, HistoryEntry, ImageReport, LayerReport, Severity } from '../report/types.js';
@@ -8,6 +9,7 @@ import type { Runtime } from '../util/runtime.js';
 import { declaredArgName, parseCreatedBy, shortStep, type NamedValue } from './history.js';
 import { matchesAny } from './glob.js';
 import { fingerprint, maskFor } from './mask.js';
+import { isMaskable, type InlineSecret } from './inline.js';
 import { contentBudget, looksBinary } from './places.js';
 import { Redactor, type RedactionEntry } from './redact.js';
 import { assessNamedValue, secretName } from './rules/secret-name.js';
@@ -37,8 +39,20 @@ export interface SecretScan {
   subscriber: LayerSubscriber;
   /** History + config findings, plus the file findings collected while the archive streamed. Call once. */
   findings(analysis: SecretScanAnalysis): Finding[];
-  /** Every value found so far with its mask, for `redactReport`. */
+  /** Every value found so far with its mask, for `redactReport` (low-confidence and info values excluded). */
   readonly redactions: readonly RedactionEntry[];
+  /**
+   * Secrets read from the Dockerfile before the build: registered with the host now, so the build log never
+   * shows them, and masked in the report like any value the scan finds.
+   */
+  registerInline(secrets: readonly InlineSecret[]): void;
+  /**
+   * An in-process identity of the value behind a finding this scan made (an HMAC under a key that lives only in
+   * this process), so findings of one secret in several places can be merged. Never serialised.
+   */
+  identityOf(finding: Finding): string | undefined;
+  /** The same identity for a value (e.g. one the linter saw in the Dockerfile). */
+  identityOfValue(value: string): string;
 }
 
 interface Candidate {
@@ -70,10 +84,24 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
   const fileHits: FileHit[] = [];
   const tracker = new VisibilityTracker();
   let layout: ImageLayout | undefined;
+  const identityKey = randomBytes(32);
+  const identityOfValue = (value: string) => createHmac('sha256', identityKey).update(value).digest('hex');
+  const identities = new WeakMap<Finding, string>();
+  /** Masks of values not registered globally (low confidence, info): applied to their own finding only. */
+  const localMasks = new Map<string, string>();
 
-  /** Called for every value the moment it is found: from here on the host masks it in logs. */
-  const remember = (detector: Detector, value: string): string => {
+  /**
+   * Called for every value the moment it is found: from here on the host masks it in logs. A low-confidence or
+   * informational value (`postgres:postgres`, a sample JWT) is not registered: masking an ordinary word
+   * everywhere in the output would garble it, and such a value is no credential worth hiding.
+   */
+  const remember = (detector: Detector, value: string, verdict?: { confidence: Confidence; severity: Severity }): string => {
     const masked = maskFor(detector, value);
+    if (verdict && !isMaskable({ ...verdict, value })) {
+      if (!redactor.maskOf(value)) localMasks.set(value, masked);
+      return masked;
+    }
+    localMasks.delete(value);
     if (redactor.add(value, masked)) {
       runtime.maskSecret(value);
       // Multi-line values (PEM blocks): hosts mask line by line, so register each substantial line too.
@@ -93,7 +121,7 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     onContent(entry: LayerEntry, content: Buffer) {
       if (looksBinary(content)) return;
       for (const hit of scanText(content.toString('utf8'), { path: entry.path })) {
-        remember(hit.detector, hit.value);
+        remember(hit.detector, hit.value, hit);
         fileHits.push({ layerKey: entry.layerKey, path: entry.path, hit });
       }
     },
@@ -111,11 +139,22 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     const inConfig = new Set(configCandidates.map((c) => `${c.location.replace(/^config:(Env|Labels):/, (_, k: string) => (k === 'Env' ? 'env:' : 'label:'))}\0${c.value}`));
     const history2 = historyCandidates.filter((c) => !inConfig.has(`${c.location.replace(/^history:/, '')}\0${c.value}`));
 
-    const out: Finding[] = [];
-    for (const c of [...history2, ...configCandidates]) out.push(toFinding(c, analysis));
+    const out: { f: Finding; value: string }[] = [];
+    for (const c of [...history2, ...configCandidates]) out.push({ f: toFinding(c, analysis), value: c.value });
     out.push(...fileFindings(analysis));
-    return applySuppressions(out.map((f) => redactor.redactFinding(f)), config.secrets.suppressions, runtime, opts.now ?? new Date());
+    const redacted = out.map(({ f, value }) => {
+      const local = localMasks.get(value);
+      return { f: local !== undefined ? redactor.with(value, local).redactFinding(f) : redactor.redactFinding(f), value };
+    });
+    const suppressed = applySuppressions(redacted.map((r) => r.f), config.secrets.suppressions, runtime, opts.now ?? new Date());
+    suppressed.forEach((f, i) => identities.set(f, identityOfValue(redacted[i].value)));
+    return suppressed;
   }
+
+  /** The mask of a value found by this scan (global or finding-local). */
+  const maskOf = (value: string) => redactor.maskOf(value) ?? localMasks.get(value)!;
+  /** A history line for a message: redacted whole before it is cut, so no prefix of a value survives the cut. */
+  const quote = (createdBy: string | undefined) => shortStep(createdBy === undefined ? undefined : redactor.redact(createdBy));
 
   function addCandidate(list: Map<string, Candidate>, c: Omit<Candidate, 'steps'>, step?: number): void {
     const key = `${c.rule}\0${c.location}\0${c.value}`;
@@ -129,21 +168,21 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     const text = `${pair.name}=${pair.value}`;
     const hits = scanText(text).filter((h) => h.index >= pair.name.length);
     for (const h of hits) {
-      remember(h.detector, h.value);
+      remember(h.detector, h.value, h);
       addCandidate(list, { rule, location, value: h.value, detector: h.detector, confidence: h.confidence, severity: h.severity, where }, step);
     }
     if (hits.length > 0) return;
     const named = assessNamedValue(pair.name, pair.value);
     if (named) {
       const value = pair.value.trim();
-      remember(secretName, value);
+      remember(secretName, value, { confidence: named.confidence, severity: secretName.severity });
       addCandidate(list, { rule, location, value, detector: secretName, confidence: named.confidence, severity: secretName.severity, where }, step);
     }
   }
 
   function scanFreeText(text: string, rule: SecretRuleId, location: (d: Detector) => string, where: string, list: Map<string, Candidate>, step?: number): void {
     for (const h of scanText(text)) {
-      remember(h.detector, h.value);
+      remember(h.detector, h.value, h);
       addCandidate(list, { rule, location: location(h.detector), value: h.value, detector: h.detector, confidence: h.confidence, severity: h.severity, where }, step);
     }
   }
@@ -184,9 +223,11 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     if (!cfg) return [];
     const rule: SecretRuleId = 'secret-config';
     // The step that set an ENV/LABEL, for the message: the last history entry that mentions `NAME=`.
+    // Parsed once: an image with many ENV/LABEL entries would otherwise re-parse the history for each.
+    const parsed = history.map((h) => parseCreatedBy(h.createdBy ?? ''));
     const setBy = (instruction: string, name: string): number | undefined => {
       for (let i = history.length - 1; i >= 0; i--) {
-        const p = parseCreatedBy(history[i].createdBy ?? '');
+        const p = parsed[i];
         if (p.instruction === instruction && p.pairs.some((x) => x.name === name)) return i;
       }
       return undefined;
@@ -217,7 +258,7 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
 
   function toFinding(c: Candidate, analysis: SecretScanAnalysis): Finding {
     const history = analysis.image?.history ?? [];
-    const masked = redactor.maskOf(c.value)!;
+    const masked = maskOf(c.value);
     const first = c.steps.length ? history[c.steps[0]] : undefined;
     const layer = c.steps.map((s) => history[s]?.layer).find((l) => l !== undefined);
     const title = c.detector.title;
@@ -226,12 +267,12 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
       const n = c.steps.length;
       message =
         `${cap(title)} (${masked}) in ${c.where}, recorded in the image history` +
-        (first ? ` by ${n > 1 ? `${n} steps, first ` : ''}\`${shortStep(first.createdBy)}\`` : '') +
+        (first ? ` by ${n > 1 ? `${n} steps, first ` : ''}\`${quote(first.createdBy)}\`` : '') +
         ': `docker history` shows it to anyone who can pull the image.';
     } else {
       message =
         `${cap(title)} (${masked}) in ${c.where} of the image config` +
-        (first ? `, set by \`${shortStep(first.createdBy)}\`` : '') +
+        (first ? `, set by \`${quote(first.createdBy)}\`` : '') +
         ': every container and everyone who can pull the image can read it.';
     }
     return {
@@ -241,7 +282,7 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
       message,
       layer,
       masked,
-      fingerprint: fingerprint(c.rule, c.location, c.value),
+      fingerprint: fingerprint(c.rule, c.location, masked, c.value.length),
       details: {
         detector: c.detector.id,
         confidence: c.confidence,
@@ -252,13 +293,14 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     };
   }
 
-  function fileFindings(analysis: SecretScanAnalysis): Finding[] {
+  function fileFindings(analysis: SecretScanAnalysis): { f: Finding; value: string }[] {
     const keyIndex = new Map((layout?.layerOrder ?? []).map((k, i) => [k, i]));
     const lookup: VisibilityLookup = analysis.files ?? tracker;
     // One finding per (path, value): the earliest layer that has it; later copies are listed.
     const byFingerprint = new Map<string, { f: FileHit; layer?: number; layers: number[] }>();
     for (const f of fileHits) {
-      const fp = fingerprint('secret-file', f.path, f.hit.value);
+      // Grouping key only (in memory): the reported fingerprint is computed from the mask below.
+      const fp = `${f.path}\0${f.hit.value}`;
       const layer = keyIndex.get(f.layerKey);
       const seen = byFingerprint.get(fp);
       if (!seen) byFingerprint.set(fp, { f, layer, layers: layer === undefined ? [] : [layer] });
@@ -267,31 +309,32 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
         if (layer !== undefined && (seen.layer === undefined || layer < seen.layer)) Object.assign(seen, { f, layer });
       }
     }
-    const out: Finding[] = [];
-    for (const [fp, { f, layer, layers }] of byFingerprint) {
+    const out: { f: Finding; value: string }[] = [];
+    for (const { f, layer, layers } of byFingerprint.values()) {
       layers.sort((a, b) => a - b);
       // Visible in the final filesystem if any copy (same path, same value) is; otherwise report the top copy's hider.
       const vis = layers.map((l) => ({ l, v: lookup.lookup(f.path, l) }));
       const visible = vis.find((x) => x.v?.visibleInFinal);
       const hidden: { l: number; v: FileVisibility | undefined } | undefined = visible ? undefined : vis[vis.length - 1];
-      out.push(fileFinding(fp, f, layer, layers, visible ? { visibleInFinal: true } : hidden?.v, analysis.layers));
+      const fp = fingerprint('secret-file', f.path, maskOf(f.hit.value), f.hit.value.length);
+      out.push({ f: fileFinding(fp, f, layer, layers, visible ? { visibleInFinal: true } : hidden?.v, analysis.layers), value: f.hit.value });
     }
-    return out.sort((a, b) => (a.layer ?? 0) - (b.layer ?? 0) || (a.path ?? '').localeCompare(b.path ?? ''));
+    return out.sort((a, b) => (a.f.layer ?? 0) - (b.f.layer ?? 0) || (a.f.path ?? '').localeCompare(b.f.path ?? ''));
   }
 
   function fileFinding(fp: string, f: FileHit, layer: number | undefined, layers: number[], vis: FileVisibility | undefined, layerReports: LayerReport[]): Finding {
     const { hit, path } = f;
-    const masked = redactor.maskOf(hit.value)!;
+    const masked = maskOf(hit.value);
     const addedBy = layer !== undefined ? layerReports[layer]?.createdBy : undefined;
     const hiddenBy = vis?.hiddenInLayer !== undefined ? layerReports[vis.hiddenInLayer]?.createdBy : undefined;
-    const at = layer !== undefined ? `layer ${layer}${addedBy ? `, added by \`${shortStep(addedBy)}\`` : ''}` : 'a layer';
+    const at = layer !== undefined ? `layer ${layer}${addedBy ? `, added by \`${quote(addedBy)}\`` : ''}` : 'a layer';
     const what = hit.name ? `${hit.detector.title} ${hit.name}` : hit.detector.title;
     let message = `${cap(what)} (${masked}) in /${path} line ${hit.line} (${at})`;
     if (vis?.visibleInFinal) message += ': still visible in the final filesystem.';
     else if (vis && vis.hiddenInLayer !== undefined) {
       const how = vis.how === 'overwritten' ? 'overwritten' : vis.how === 'opaque' ? 'hidden (directory replaced)' : 'deleted';
       message +=
-        `; ${how} in layer ${vis.hiddenInLayer}${hiddenBy ? ` by \`${shortStep(hiddenBy)}\`` : ''}` +
+        `; ${how} in layer ${vis.hiddenInLayer}${hiddenBy ? ` by \`${quote(hiddenBy)}\`` : ''}` +
         `, but layer ${layer} still ships it to everyone who pulls the image.`;
     } else message += '.';
     return {
@@ -322,7 +365,12 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     findings,
     get redactions() {
       return redactor.entries();
-    }
+    },
+    registerInline(secrets) {
+      for (const s of secrets) remember(s.detector, s.value, s);
+    },
+    identityOf: (f) => identities.get(f),
+    identityOfValue
   };
 }
 

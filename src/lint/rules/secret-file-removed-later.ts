@@ -66,7 +66,12 @@ export const secretFileRemovedLater: LintRule = {
       'Deleting a file in a later instruction only hides it: the layer that added it still contains it, and `docker save` or any layer-inspection tool reads it back. Only stages that ship are checked.',
     help:
       'Never write the file into a layer; mount it for the one RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nand rotate the credential that shipped.',
-    tags: ['security', 'secret']
+    tags: ['security', 'secret'],
+    examples: {
+      bad: 'FROM node:20-slim\nCOPY .npmrc /root/.npmrc\nRUN npm ci\nRUN rm /root/.npmrc',
+      good: 'FROM node:20-slim\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci'
+    },
+    hadolint: []
   },
   check({ model }) {
     const hits: RuleHit[] = [];

@@ -1,18 +1,19 @@
 // AWS access key ids have a fixed shape (4-letter type prefix + 16 base32 chars). Secret access keys are 40
 // base64 chars with no prefix, so they are only recognised next to their name (env var, credentials file, JSON).
-import { entropy, isPlaceholder } from '../noise.js';
+import { entropy, isMaskedBody, isPlaceholder } from '../noise.js';
 import { startsWithAny, type Detector } from './types.js';
 
-const KEY_ID_PREFIXES = ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AGPA'];
+const KEY_ID_PREFIXES = ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AGPA', 'A3T'];
 
 export const awsAccessKeyId: Detector = {
   id: 'aws-access-key-id',
   title: 'AWS access key id',
-  description: 'AWS access key id (AKIA…/ASIA…): identifies a credential whose secret key is usually stored next to it.',
+  description: 'AWS access key id (AKIA…/ASIA…/ABIA…/ACCA…, older A3T…): identifies a credential whose secret key is usually stored next to it.',
   severity: 'error',
-  keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
-  pattern: /(?<![A-Z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Z0-9])/g,
-  assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+  keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+  pattern: /(?<![A-Za-z0-9])(?<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
+  // `AKIAXXXXXXXXXXXXXXXX` is a mask; other letters repeated are left to the shape (tests use them as keys).
+  assess: (v) => (isPlaceholder(v) || isMaskedBody(v.slice(4)) ? undefined : { confidence: 'high' }),
   maskPrefix: startsWithAny(KEY_ID_PREFIXES)
 };
 
@@ -29,4 +30,17 @@ export const awsSecretAccessKey: Detector = {
   assess: (v) =>
     isPlaceholder(v) || !/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || entropy(v) < 4 ? undefined : { confidence: 'high' },
   keepTail: true
+};
+
+export const awsBedrockKey: Detector = {
+  id: 'aws-bedrock-key',
+  title: 'Amazon Bedrock API key',
+  description: 'Amazon Bedrock API key: long-lived (ABSK + base64 of `BedrockAPIKey-…`) or short-lived (bedrock-api-key-…).',
+  severity: 'error',
+  keywords: ['ABSKQmVkcm9ja0FQSUtleS', 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t'],
+  pattern:
+    /(?<![A-Za-z0-9+/])(?<secret>ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{87,247}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%&.-]*)(?![A-Za-z0-9+/])/g,
+  // AWS's documented EXAMPLE keys have the real length: a note, not a credential.
+  assess: (v) => (/EXAMPLE/.test(v) ? { confidence: 'low', severity: 'info' } : { confidence: 'high' }),
+  maskPrefix: (v) => (v.startsWith('ABSK') ? 'ABSK' : 'bedrock-api-key-')
 };

@@ -1,15 +1,15 @@
-// OpenAI API keys: `sk-` (legacy) or `sk-proj-` + a long base62/underscore/dash body.
+// OpenAI API keys: `sk-`, `sk-proj-`, `sk-svcacct-`, `sk-admin-` + a body that embeds `T3BlbkFJ` (base64 of
+// "OpenAI"). Keys without the marker are made-up or another vendor's `sk-` (Stripe-style, DeepSeek…).
 import { isPlaceholder } from '../noise.js';
 import type { Detector } from './types.js';
 
 export const openaiKey: Detector = {
   id: 'openai-key',
   title: 'OpenAI key',
-  description: 'OpenAI API key (sk-…, sk-proj-…).',
+  description: 'OpenAI API key (sk-…, sk-proj-…, sk-svcacct-…, sk-admin-…) with its T3BlbkFJ marker.',
   severity: 'error',
-  keywords: ['sk-'],
-  pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-(?:proj-)?[A-Za-z0-9_-]{32,})(?![A-Za-z0-9_-])/g,
-  // Real keys mix digits and letters; `sk-this-is-not-a-real-key-at-all…` does not.
-  assess: (v) => (isPlaceholder(v) || !/[0-9]/.test(v) || !/[A-Z]/.test(v) ? undefined : { confidence: 'medium' }),
-  maskPrefix: (v) => (v.startsWith('sk-proj-') ? 'sk-proj-' : 'sk-')
+  keywords: ['T3BlbkFJ'],
+  pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{10,200}T3BlbkFJ[A-Za-z0-9_-]{10,200})(?![A-Za-z0-9_-])/g,
+  assess: (v) => (isPlaceholder(v) ? undefined : { confidence: 'high' }),
+  maskPrefix: (v) => /^sk-(?:(?:proj|svcacct|admin)-)?/.exec(v)?.[0] ?? 'sk-'
 };

@@ -26,3 +26,19 @@ export const privateKey: Detector = {
   maskPrefix: (v) => HEADER.exec(v)?.[0] ?? '',
   keepTail: false
 };
+
+/**
+ * A private-key PEM header whose block has no key material (`…PRIVATE KEY-----\nsuper secret key here`, a header
+ * with no END): a note that a key was meant to be there, not a key. Runs after privateKey, which wins the span
+ * when the block is real.
+ */
+export const privateKeyHeader: Detector = {
+  id: 'private-key-header',
+  title: 'private key header',
+  description: 'PEM private-key armour without base64 key material: informational.',
+  severity: 'info',
+  keywords: ['PRIVATE KEY'],
+  pattern: /(?<secret>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)/g,
+  assess: () => ({ confidence: 'low', severity: 'info' }),
+  keepTail: false
+};
