@@ -18,6 +18,8 @@ export interface ImageAnalysis {
   wastedFiles: WastedFile[];
   largestDirectories: DirectoryUsage[];
   files: FileVisibility;
+  /** The final filesystem, for stages that look at files after the pass (inventory, size map). */
+  model: FilesystemModel;
 }
 
 export interface AnalyseOptions {
@@ -154,7 +156,7 @@ export function buildAnalysis(
   };
   const wastedFiles = model.wastedFiles(20);
   const findings = runImageRules({ image, layers, model, wastedFiles, config });
-  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), files: model.visibility() };
+  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), files: model.visibility(), model };
 }
 
 /** Config history → HistoryEntry[]; entries that made a layer are matched to layers in order. */

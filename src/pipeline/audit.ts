@@ -13,6 +13,8 @@ import { ensureBuildx, ensureEngine, ensureImage, layerCount } from '../docker/e
 import { lintDockerfile } from '../lint/index.js';
 import { analyseImage } from '../image/analyse.js';
 import { createSecretScan, redactReport } from '../secrets/index.js';
+import { createInventoryScan } from '../inventory/index.js';
+import { INVENTORY_RULES, runImageRules } from '../image/rules/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -67,10 +69,13 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage);
 
   const secretScan = createSecretScan({ config, runtime });
+  const inventoryScan = createInventoryScan();
   const analysis = await runtime.log.group(`Analyse ${ref}`, () =>
-    analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount })
+    analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber, inventoryScan.subscriber], baseLayerCount })
   );
-  findings.push(...analysis.findings, ...secretScan.findings(analysis));
+  const inventory = await inventoryScan.build(analysis.model);
+  const inventoryFindings = runImageRules({ ...analysis, model: analysis.model, config, inventory }, INVENTORY_RULES);
+  findings.push(...analysis.findings, ...inventoryFindings, ...secretScan.findings(analysis));
 
   // Attribute layers (and the findings on them) to Dockerfile lines.
   if (chain && analysis.image.history) {
@@ -103,7 +108,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     layers: analysis.layers,
     findings: applyRuleConfig(findings, config),
     wastedFiles: analysis.wastedFiles,
-    largestDirectories: analysis.largestDirectories
+    largestDirectories: analysis.largestDirectories,
+    packages: inventory.packages,
+    ...(inventory.unread.length ? { packageDatabasesNotRead: inventory.unread } : {})
   };
   return redactReport(report, secretScan);
 }

@@ -1,6 +1,9 @@
 // Rule metadata shared by every stage that emits findings: the linter's catalogue, the image analysis and the
 // secret scanner. SARIF (tool.driver.rules), the README table and config validation all read it.
 import type { FindingCategory, Severity } from './types.js';
+import { meta as binaryCannotStartMeta } from '../image/rules/binary-cannot-start.js';
+import { meta as devDependenciesShippedMeta } from '../image/rules/dev-dependencies-shipped.js';
+import { meta as sourceShippedMeta } from '../image/rules/source-shipped.js';
 
 export interface RuleMeta {
   /** Stable rule id, as in Finding.rule (kebab-case). */
@@ -91,5 +94,8 @@ export const stageRuleMetas: readonly RuleMeta[] = [
     help:
       'Keep the file out of the build context (`.dockerignore`), use `RUN --mount=type=secret` for build-time credentials, and rotate the exposed credential.',
     tags: ['security', 'secret']
-  }
+  },
+  binaryCannotStartMeta,
+  devDependenciesShippedMeta,
+  sourceShippedMeta
 ];
