@@ -120,6 +120,6 @@ function render(report: Report, format: OutputFormat, diff: ReportDiff | undefin
     case 'sarif':
       return renderSarif(report);
     default:
-      return renderText(report);
+      return renderText(report, diff);
   }
 }

@@ -1,6 +1,7 @@
 // Report(base) × Report(head) → ReportDiff. Pure.
 import type { Finding, Report } from '../report/types.js';
 import { matchSteps } from './steps.js';
+import { comparePackages } from './packages.js';
 import type { MetricDelta, MetricName, MetricUnit, ReportDiff } from './types.js';
 
 /** Unsuppressed findings of a category: the ones that count (and can fail the run). */
@@ -37,7 +38,8 @@ export function compareReports(base: Report, head: Report, baseLabel?: string): 
     steps: matchSteps(base, head),
     newFindings: head.findings.filter((f) => !baseFingerprints.has(f.fingerprint)),
     existingFindings: head.findings.filter((f) => baseFingerprints.has(f.fingerprint)),
-    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint))
+    fixedFindings: base.findings.filter((f) => !headFingerprints.has(f.fingerprint)),
+    ...(base.packages && head.packages ? { packages: comparePackages(base, head) } : {})
   };
 }
 

@@ -1,6 +1,7 @@
 // The difference between a base report (the PR's base branch, a published image or a saved report) and the
 // head report. Pure data derived from two Reports, so a saved report is always enough to rebuild it.
 import type { Finding } from '../report/types.js';
+import type { PackageDiff } from './packages.js';
 
 export type MetricName =
   | 'size'
@@ -65,4 +66,6 @@ export interface ReportDiff {
   existingFindings: Finding[];
   /** Base findings gone in head. */
   fixedFindings: Finding[];
+  /** Packages added/removed/upgraded/downgraded; absent when either report has no inventory. */
+  packages?: PackageDiff;
 }

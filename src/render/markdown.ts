@@ -8,6 +8,7 @@ import type { Finding, Report, ThresholdResult } from '../report/types.js';
 import { formatBinaryBytes, formatBytes, formatBytesDelta, formatPercentDelta } from '../util/bytes.js';
 import { code, escapeMarkdown, shorten } from './escape.js';
 import { renderLayerChart } from './mermaid.js';
+import { renderPackageChangesMarkdown } from './packages.js';
 
 /** GitHub rejects comment bodies over 65,536 characters (HTTP 422); keep a margin for the marker and footer. */
 export const COMMENT_LIMIT = 65_000;
@@ -186,6 +187,7 @@ function renderBody(report: Report, diff: ReportDiff | undefined, opts: Markdown
 
   if (diff) {
     parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps, limits.cut));
+    if (renderPackageChangesMarkdown(diff)) parts.push(renderPackageChangesMarkdown(diff, limits.details ? limits.findings : 10));
     const newFindings = diff.newFindings.filter((f) => !f.suppressed);
     parts.push(`#### New findings in this PR (${newFindings.length})`);
     parts.push(newFindings.length ? findingsTable(newFindings, limits.findings, limits.cut) : '_None._ 🎉');

@@ -1,6 +1,8 @@
 // The CLI's default, human-readable report. Plain text, sizes in human units, widest facts first.
 import type { Finding, Report } from '../report/types.js';
 import { formatBytes } from '../util/bytes.js';
+import type { ReportDiff } from '../compare/types.js';
+import { renderPackagesText } from './packages.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -13,7 +15,7 @@ function clip(s: string, n: number): string {
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
-export function renderText(report: Report): string {
+export function renderText(report: Report, diff?: ReportDiff): string {
   const out: string[] = [];
   const img = report.image;
   if (img) {
@@ -52,6 +54,7 @@ export function renderText(report: Report): string {
   } else if (report.source?.dockerfile) {
     out.push(`image-audit ${report.tool.version} — lint ${report.source.dockerfile}`);
   }
+  out.push(...renderPackagesText(report, diff));
   out.push('');
   const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push(findings.length ? `Findings (${findings.length}):` : 'No findings.');
