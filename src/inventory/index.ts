@@ -15,6 +15,8 @@ import { readRpmSqlite, rpmEvr } from './rpm.js';
 import type { ElfInfo, Package, UnreadDatabase } from './types.js';
 
 export type { Package, PackageType, UnreadDatabase, ElfInfo } from './types.js';
+export type { Distro } from '../report/types.js';
+import type { Distro } from '../report/types.js';
 
 const MiB = 1024 * 1024;
 /** Byte budgets: what the inventory may buffer for one file of each kind. */
@@ -35,7 +37,7 @@ const APK_INSTALLED = 'lib/apk/db/installed';
 const RPM_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
 const RPM_UNREAD = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(Packages|Packages\.db)$/;
 
-type Kind = 'dpkg' | 'dpkg-d' | 'apk' | 'rpm' | 'npm' | 'npm-app' | 'npm-lock' | 'py-meta' | 'py-record' | 'py-egg-files';
+type Kind = 'os-release' | 'dpkg' | 'dpkg-d' | 'apk' | 'rpm' | 'npm' | 'npm-app' | 'npm-lock' | 'py-meta' | 'py-record' | 'py-egg-files';
 
 interface Captured {
   kind: Kind;
@@ -70,6 +72,8 @@ export interface Inventory {
   elfFiles: ElfFile[];
   /** The final filesystem's non-directory entries by path. */
   visible: Map<string, VisibleEntry>;
+  /** From /etc/os-release (or /usr/lib/os-release), when present. */
+  distro?: Distro;
 }
 
 export interface InventoryScan {
@@ -80,6 +84,7 @@ export interface InventoryScan {
 
 function kindOf(e: LayerEntry): Kind | undefined {
   const p = e.path;
+  if (p === 'etc/os-release' || p === 'usr/lib/os-release') return 'os-release';
   if (p === DPKG_STATUS) return 'dpkg';
   if (DPKG_STATUS_D.test(p) && !p.endsWith('.md5sums')) return 'dpkg-d';
   if (p === APK_INSTALLED) return 'apk';
@@ -288,8 +293,13 @@ export function createInventoryScan(): InventoryScan {
         packages.push({ type: 'maven', group: a.group, name: `${a.group}:${a.artifact}`, version: a.version, layer, path: a.nested ? `${j.path}!/${a.nested}` : j.path, ...(size !== undefined ? { size } : {}) });
       }
     }
+    let distro: Distro | undefined;
+    for (const path of ['etc/os-release', 'usr/lib/os-release']) {
+      const c = visibleCaptured('os-release').find((x) => x.c.path === path);
+      if (c && !distro) distro = parseOsRelease(c.c.content.toString('utf8'));
+    }
     captured.length = 0;
-    return { packages: sortPackages(packages), unread, elfFiles, visible };
+    return { packages: sortPackages(packages), unread, elfFiles, visible, ...(distro ? { distro } : {}) };
   }
 
   return { subscriber, build };
@@ -297,6 +307,16 @@ export function createInventoryScan(): InventoryScan {
 
 export const sortPackages = (ps: Package[]) =>
   ps.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || (a.path ?? '').localeCompare(b.path ?? ''));
+
+export function parseOsRelease(text: string): Distro | undefined {
+  const v = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) v.set(m[1], m[2].replace(/^(["'])(.*)\1$/, '$2'));
+  }
+  const id = v.get('ID');
+  return id ? { id, ...(v.get('VERSION_ID') ? { versionId: v.get('VERSION_ID') } : {}), ...(v.get('PRETTY_NAME') ? { prettyName: v.get('PRETTY_NAME') } : {}) } : undefined;
+}
 
 /** `dir` + a relative path (`../x`), normalised. */
 export function joinPath(dir: string, rel: string): string {

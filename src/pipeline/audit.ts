@@ -110,7 +110,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     wastedFiles: analysis.wastedFiles,
     largestDirectories: analysis.largestDirectories,
     packages: inventory.packages,
-    ...(inventory.unread.length ? { packageDatabasesNotRead: inventory.unread } : {})
+    ...(inventory.unread.length ? { packageDatabasesNotRead: inventory.unread } : {}),
+    ...(inventory.distro ? { distro: inventory.distro } : {})
   };
   return redactReport(report, secretScan);
 }

@@ -172,6 +172,14 @@ export interface UnreadDatabase {
   reason: string;
 }
 
+/** The OS of the final filesystem, from /etc/os-release. */
+export interface Distro {
+  /** `ID`, e.g. `debian`, `alpine`, `fedora`. */
+  id: string;
+  versionId?: string;
+  prettyName?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'image-audit'; version: string };
@@ -189,4 +197,6 @@ export interface Report {
   packages?: Package[];
   /** Package databases present but not read (e.g. BerkeleyDB rpm): their packages are missing from `packages`. */
   packageDatabasesNotRead?: UnreadDatabase[];
+  /** The final filesystem's OS (/etc/os-release), when it has one; names the purl namespace of OS packages in the SBOM. */
+  distro?: Distro;
 }
