@@ -28,6 +28,10 @@ export interface ActionInputs {
   auditIssue: boolean;
   sarifFile?: string;
   reportFile?: string;
+  /** `html-report`: write the interactive size map here. */
+  htmlReport?: string;
+  /** `sbom-file`: write the CycloneDX SBOM here. */
+  sbomFile?: string;
 }
 
 export function parseBooleanInput(name: string, text: string, fallback: boolean): boolean {
@@ -85,6 +89,8 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     checkName: opt('check-name'),
     auditIssue: parseBooleanInput('audit-issue', getInput('audit-issue'), false),
     sarifFile: opt('sarif-file'),
-    reportFile: opt('report-file')
+    reportFile: opt('report-file'),
+    htmlReport: opt('html-report'),
+    sbomFile: opt('sbom-file')
   };
 }

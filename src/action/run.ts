@@ -16,6 +16,7 @@ import { evaluateThresholds } from '../gate/index.js';
 import { renderComment, renderSummary } from '../render/markdown.js';
 import { htmlCommentMarker } from '../render/escape.js';
 import { renderSarif } from '../render/sarif.js';
+import { renderSbom } from '../render/sbom.js';
 import { parseReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isUserError, UserError } from '../util/errors.js';
@@ -121,7 +122,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   // Head first: it is the one that must succeed; the baseline is best effort.
   const head = inputs.fromReport
     ? parseReport(await readFileOrFail(path.resolve(cwd, inputs.fromReport), 'from-report'), `Input from-report (${inputs.fromReport})`)
-    : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
+    : await audit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint, htmlReport: inputs.htmlReport }, runtime);
 
   let baseline: Baseline | undefined;
   baseline = await resolveBaseline(
@@ -167,6 +168,13 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     await writeFile(sarifPath, renderSarif(head));
     host.setOutput('sarif', sarifPath);
   }
+  if (inputs.sbomFile) {
+    const sbomPath = path.resolve(cwd, inputs.sbomFile);
+    await mkdir(path.dirname(sbomPath), { recursive: true });
+    await writeFile(sbomPath, renderSbom(head));
+    host.setOutput('sbom', sbomPath);
+  }
+  if (inputs.htmlReport && !inputs.fromReport) host.setOutput('html-report', path.resolve(cwd, inputs.htmlReport));
   writeOutputs(host, head, diff);
 
   // 2. Job summary (the full report; the place a fork PR's reader looks).

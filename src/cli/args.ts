@@ -22,6 +22,10 @@ export interface AuditCommand {
   format: OutputFormat;
   output?: string;
   sarif?: string;
+  /** Interactive size map (self-contained HTML). */
+  html?: string;
+  /** CycloneDX 1.5 JSON SBOM of the package inventory. */
+  sbom?: string;
   config?: string;
   baselineReport?: string;
   /** Threshold flags by input name (`max-size` → `200MB`). */
@@ -46,6 +50,7 @@ export const THRESHOLD_FLAGS = THRESHOLD_NAMES;
 export const USAGE = `Usage:
   image-audit audit [--file F] [--context DIR] [--target T] [--build-arg K=V]… [--image REF]
                     [--format text|json|markdown|sarif] [--output FILE] [--sarif FILE] [--config FILE]
+                    [--html FILE] [--sbom FILE]
                     [--tag T]… [--platform P] [--builder B] [--no-cache] [--no-lint]
                     [--secret id=ID,env=VAR | --secret id=ID,src=FILE]… [--baseline-report FILE]
                     [--max-size 200MB] [--max-compressed-size S] [--max-layers N] [--max-size-increase 10%]
@@ -100,6 +105,8 @@ function parseAudit(argv: string[]): AuditCommand {
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       sarif: { type: 'string' },
+      html: { type: 'string' },
+      sbom: { type: 'string' },
       config: { type: 'string' },
       'baseline-report': { type: 'string' },
       ...thresholdOptions
@@ -127,6 +134,8 @@ function parseAudit(argv: string[]): AuditCommand {
     format: format(v.format as string | undefined, FORMATS),
     output: v.output as string | undefined,
     sarif: v.sarif as string | undefined,
+    html: v.html as string | undefined,
+    sbom: v.sbom as string | undefined,
     config: v.config as string | undefined,
     baselineReport: v['baseline-report'] as string | undefined,
     thresholds

@@ -12,6 +12,7 @@ import type { ReportDiff } from '../compare/types.js';
 import { evaluateThresholds } from '../gate/index.js';
 import { renderSummary } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
+import { renderSbom } from '../render/sbom.js';
 import { renderText } from '../render/text.js';
 import { readReportFile } from '../report/read.js';
 import { parseCommand, USAGE, type AuditCommand, type LintCommand, type OutputFormat } from './args.js';
@@ -89,7 +90,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   }
 
   const baseline = cmd.baselineReport ? await readReportFile(path.resolve(io.cwd, cmd.baselineReport)) : undefined;
-  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint }, io.runtime);
+  const report = await runAudit({ build, image: cmd.image, config, cwd: io.cwd, skipLint: cmd.noLint, htmlReport: cmd.html }, io.runtime);
   const diff = baseline ? compareReports(baseline, report) : undefined;
   report.verdict = evaluateThresholds(report, diff, config.thresholds);
   await writeOutputs(report, cmd, io, diff);
@@ -108,6 +109,7 @@ async function lintCommand(cmd: LintCommand, io: CliIo): Promise<number> {
 async function writeOutputs(report: Report, cmd: AuditCommand, io: CliIo, diff: ReportDiff | undefined): Promise<void> {
   if (cmd.output) await writeFile(path.resolve(io.cwd, cmd.output), JSON.stringify(report, null, 2) + '\n');
   if (cmd.sarif) await writeFile(path.resolve(io.cwd, cmd.sarif), renderSarif(report));
+  if (cmd.sbom) await writeFile(path.resolve(io.cwd, cmd.sbom), renderSbom(report));
   io.stdout(render(report, cmd.format, diff));
 }
 

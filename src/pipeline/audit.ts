@@ -1,7 +1,8 @@
 // The whole audit for one image: lint → build (or take an existing image) → one streaming analysis pass shared
 // with the secret scanner → step attribution → one Report. No verdict here: the gate adds it, so a saved
 // report stays a neutral baseline.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { renderHtml } from '../render/html.js';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
 import type { Finding, Report } from '../report/types.js';
@@ -28,6 +29,8 @@ export interface AuditOptions {
   cwd?: string;
   /** Skip the Dockerfile lint (e.g. `lint` input false). */
   skipLint?: boolean;
+  /** Write the interactive size map (render/html.ts) of the final filesystem to this path (resolved against cwd). */
+  htmlReport?: string;
 }
 
 export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Report> {
@@ -113,7 +116,13 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     ...(inventory.unread.length ? { packageDatabasesNotRead: inventory.unread } : {}),
     ...(inventory.distro ? { distro: inventory.distro } : {})
   };
-  return redactReport(report, secretScan);
+  const redacted = redactReport(report, secretScan);
+  if (opts.htmlReport) {
+    const htmlPath = path.resolve(cwd, opts.htmlReport);
+    await mkdir(path.dirname(htmlPath), { recursive: true });
+    await writeFile(htmlPath, renderHtml(redacted, inventory.visible));
+  }
+  return redacted;
 }
 
 /** `rules: { id: off | severity }` from the config applies to every stage's findings alike. */
