@@ -35,6 +35,8 @@ const DPKG_STATUS = 'var/lib/dpkg/status';
 const DPKG_STATUS_D = /^var\/lib\/dpkg\/status\.d\/[^/]+$/;
 const APK_INSTALLED = 'lib/apk/db/installed';
 const RPM_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+/** Trees a distro's package manager owns (deb/rpm/apk-installed npm and Python packages). */
+const OS_MANAGED = /^usr\/(?:share|lib|lib64)\//;
 const RPM_UNREAD = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(Packages|Packages\.db)$/;
 
 type Kind = 'os-release' | 'dpkg' | 'dpkg-d' | 'apk' | 'rpm' | 'npm' | 'npm-app' | 'npm-lock' | 'py-meta' | 'py-record' | 'py-egg-files';
@@ -247,7 +249,9 @@ export function createInventoryScan(): InventoryScan {
       const m = parseNpmManifest(c.content.toString('utf8'));
       if (!m?.name || !m.version) continue;
       const lock = devKeys.get(where.appRoot);
-      const dev = lock ? lock.has(where.lockKey) : (directDev.get(where.appRoot)?.has(m.name) ?? false) && where.lockKey === `node_modules/${m.name}`;
+      // Distro-packaged JavaScript (Debian's /usr/share/nodejs, /usr/lib/nodejs) keeps upstream package.json
+      // files whose devDependencies the distro never installs as such: only apps are judged.
+      const dev = OS_MANAGED.test(where.appRoot) ? false : lock ? lock.has(where.lockKey) : (directDev.get(where.appRoot)?.has(m.name) ?? false) && where.lockKey === `node_modules/${m.name}`;
       packages.push({ type: 'npm', name: m.name, version: m.version, size: npmBytes.get(where.packageRoot) ?? 0, layer, path: c.path, ...(dev ? { dev } : {}) });
     }
 
@@ -267,7 +271,7 @@ export function createInventoryScan(): InventoryScan {
         size = 0;
         for (const rel of egg.split('\n').filter(Boolean)) size += visible.get(joinPath(d.dir, rel))?.bytes ?? 0;
       }
-      const dev = pyDev.has(normalisePythonName(d.meta.name));
+      const dev = !OS_MANAGED.test(d.dir) && pyDev.has(normalisePythonName(d.meta.name));
       packages.push({ type: 'python', name: d.meta.name, version: d.meta.version, size, layer: d.layer, path: d.path, ...(dev ? { dev } : {}) });
     }
 
