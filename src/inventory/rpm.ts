@@ -67,6 +67,9 @@ export function parseRpmHeader(blob: Uint8Array): RpmEntry | undefined {
 /** `[epoch:]version-release`, as rpm -q prints it (epoch only when set). */
 export const rpmEvr = (e: RpmEntry) => `${e.epoch ? `${e.epoch}:` : ''}${e.version}${e.release ? `-${e.release}` : ''}`;
 
+// @ts-expect-error the inline build (wasm embedded as base64) has no typings of its own; its API is sql.js's
+import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
+
 type SqlJsInit = (opts?: object) => Promise<{ Database: new (data: Uint8Array) => SqlDatabase }>;
 interface SqlDatabase {
   exec(sql: string): { columns: string[]; values: unknown[][] }[];
@@ -77,9 +80,9 @@ let sqlJs: ReturnType<SqlJsInit> | undefined;
 
 /** Every package header in an rpmdb.sqlite file. Throws when the file is not an SQLite database rpm wrote. */
 export async function readRpmSqlite(file: Uint8Array): Promise<RpmEntry[]> {
-  // Loaded on first use only: most images have no rpmdb, and the module is ~1 MB.
-  // @ts-expect-error the inline build has no typings of its own; its API is sql.js's
-  sqlJs ??= import('sql.js/dist/sql-wasm-inline.js').then((m: { default: SqlJsInit }) => m.default());
+  // Compiled on first use only: most images have no rpmdb. (A static import: rollup's CommonJS interop resolves a
+  // dynamic import of this CommonJS module to undefined inside the single-file bundle.)
+  sqlJs ??= (initSqlJs as unknown as SqlJsInit)();
   const SQL = await sqlJs;
   const db = new SQL.Database(file);
   try {
