@@ -1,5 +1,6 @@
 // The whole CLI path on real builds: audit with --html and --sbom writes both files; the Go-on-scratch error
 // reaches the report and the exit code; --baseline-report lists package changes in the text report.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { runCli } from '../../src/cli/run.js';
 import type { Report } from '../../src/report/types.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import { fixture, repoRoot, requireEngine } from '../helpers/engine.js';
+import { buildInventoryFixture } from './helpers.js';
 
 requireEngine();
 
@@ -43,4 +45,13 @@ describe('image-audit audit with the inventory', () => {
     const aptLine = readFileSync(path.join(deb, 'Dockerfile'), 'utf8').split('\n').findIndex((l) => l.includes('apt-get install -y --no-install-recommends jq')) + 1;
     expect(head.stdout).toMatch(new RegExp(`\\+ libjq1 1\\.6-\\S+ \\(\\d+\\.\\d KiB, line ${aptLine}\\)`));
   }, 600_000);
+
+  it('reads rpmdb.sqlite through the bundle (sql.js inlined) under Node 24', () => {
+    const tag = buildInventoryFixture('rpm', 'sqlite');
+    const node = process.env.IMAGE_AUDIT_NODE24 ?? process.execPath;
+    const r = spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), 'audit', '--image', tag, '--format', 'json'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.packageDatabasesNotRead).toBeUndefined();
+    expect(report.packages?.map((p) => `${p.type} ${p.name} ${p.version}`)).toEqual(['rpm hello-1 1.0.0-2', 'rpm hello-2 2.5.1-1']);
+  }, 300_000);
 });
