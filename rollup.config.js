@@ -28,6 +28,16 @@ function licensesText(dependencies) {
   return `${header}\n${body.join('\n')}`;
 }
 
+// sql.js (rpmdb.sqlite reader) sets `module = undefined` inside its factory so emscripten's own export line is
+// skipped, but the CommonJS plugin folds `typeof module !== 'undefined'` to true, and the line then throws. A
+// throwaway module object keeps the factory's intent.
+const sqlJsModuleShim = {
+  name: 'sql-js-module-shim',
+  transform(code, id) {
+    return id.includes('/sql.js/dist/') ? code.replace('module = undefined;', 'module = { exports: {} };') : null;
+  }
+};
+
 const bundle = (input, file, banner) => ({
   input,
   output: { file, format: 'es', sourcemap: true, banner, inlineDynamicImports: true },
@@ -35,6 +45,7 @@ const bundle = (input, file, banner) => ({
     // No outDir: TypeScript then maps each module next to its source, so the map's sources resolve to src/… .
     typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], outDir: undefined, noEmitOnError: true, sourceMap: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    sqlJsModuleShim,
     commonjs(),
     json(),
     license({ thirdParty: { includePrivate: false, output: { file: LICENSES_FILE, template: licensesText } } })

@@ -61,6 +61,13 @@ PIN
     fi
     docker buildx version >/dev/null 2>&1 || die "docker buildx still not found after install"
   fi
+  # Debian's chromium: the size map's browser test (puppeteer-core drives it; nothing is downloaded).
+  if ! command -v chromium >/dev/null 2>&1; then
+    log "installing Debian chromium (browser test of the HTML size map)"
+    apt_update
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+      || die "apt-get install chromium failed"
+  fi
   for tool in debootstrap busybox; do
     if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x /bin/busybox ]; then
       apt_update

@@ -21,6 +21,8 @@ export const ACTION_INPUTS = [
   'insecure-registries',
   'ignore',
   'no-fail',
+  'html-report',
+  'sbom-file',
   'image',
   'from-report',
   'config',
@@ -70,6 +72,10 @@ export interface ActionInputs {
   ignore: string[];
   /** Report-only (`no-fail`, as hadolint-action): failed thresholds do not fail the step. */
   noFail: boolean;
+  /** `html-report`: write the interactive size map here. */
+  htmlReport?: string;
+  /** `sbom-file`: write the CycloneDX SBOM here. */
+  sbomFile?: string;
 }
 
 /** The one boolean parser (util/boolean.ts), naming the input in its error. */
@@ -137,6 +143,8 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
     publish,
     insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean),
     ignore: splitIgnoreList(getInput('ignore')),
-    noFail: parseBooleanInput('no-fail', getInput('no-fail'), false)
+    noFail: parseBooleanInput('no-fail', getInput('no-fail'), false),
+    htmlReport: opt('html-report'),
+    sbomFile: opt('sbom-file')
   };
 }

@@ -18,6 +18,7 @@ import { code, escapeMarkdown, htmlCommentMarker, plainText, shorten } from '../
 import { BuildFailedError } from '../build/run.js';
 import { checkOutputPath, fsReason, writeFileIn } from '../util/fs.js';
 import { renderSarif } from '../render/sarif.js';
+import { renderSbom } from '../render/sbom.js';
 import { parseReport, serializeReport } from '../report/read.js';
 import type { Finding, Report } from '../report/types.js';
 import { describeError, isCancelledError, isUserError, UserError } from '../util/errors.js';
@@ -188,7 +189,7 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   try {
     head = inputs.fromReport
       ? parseReport(await readFileOrFail(path.resolve(cwd, inputs.fromReport), 'from-report'), `Input from-report (${inputs.fromReport})`)
-      : await headAudit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint }, runtime);
+      : await headAudit({ build: inputs.build, image: inputs.image, config, cwd, skipLint: !inputs.lint, htmlReport: inputs.htmlReport }, runtime);
   } catch (e) {
     // A failed build must not leave an earlier run's "Passed" standing on the PR (or a green check run).
     if (!inputs.fromReport && isUserError(e) && !cancel.cancelled) {
@@ -261,6 +262,11 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     const sarifPath = path.resolve(cwd, inputs.sarifFile);
     if (await writeOrWarn(runtime, 'SARIF file', sarifPath, renderSarif(head))) host.setOutput('sarif', sarifPath);
   }
+  if (inputs.sbomFile) {
+    const sbomPath = path.resolve(cwd, inputs.sbomFile);
+    if (await writeOrWarn(runtime, 'SBOM file', sbomPath, renderSbom(head))) host.setOutput('sbom', sbomPath);
+  }
+  if (inputs.htmlReport && !inputs.fromReport) host.setOutput('html-report', path.resolve(cwd, inputs.htmlReport));
   writeOutputs(host, head, diff);
 
   // 2. Job summary (the full report; the place a fork PR's reader looks).

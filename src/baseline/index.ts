@@ -23,7 +23,7 @@ export function parseBaselineMode(text: string | undefined, inputName = 'baselin
 }
 
 /** The audit to run on the base side; the action passes runAudit. */
-export type AuditFn = (opts: { build?: BuildInputs; image?: string; config: AuditConfig; cwd?: string; skipLint?: boolean }, runtime: Runtime) => Promise<Report>;
+export type AuditFn = (opts: { build?: BuildInputs; image?: string; config: AuditConfig; cwd?: string; skipLint?: boolean; htmlReport?: string }, runtime: Runtime) => Promise<Report>;
 
 export interface BaselineRequest {
   mode: BaselineMode;

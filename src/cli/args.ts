@@ -41,6 +41,10 @@ export interface AuditCommand {
   format: OutputFormat;
   output?: string;
   sarif?: string;
+  /** Interactive size map (self-contained HTML). */
+  html?: string;
+  /** CycloneDX 1.5 JSON SBOM of the package inventory. */
+  sbom?: string;
   config?: string;
   baselineReport?: string;
   baselineImage?: string;
@@ -121,6 +125,8 @@ export const FLAGS: FlagSpec[] = [
   { name: 'format', type: 'string', value: 'FORMAT', help: 'text|json|markdown|sarif (lint: text|json|sarif)', commands: ['audit', 'lint'], group: 'output' },
   { name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'Write the selected format to FILE instead of stdout', commands: ['audit', 'lint'], group: 'output' },
   { name: 'sarif', type: 'string', value: 'FILE', help: 'Also write a SARIF report to FILE', commands: ['audit'], group: 'output' },
+  { name: 'html', type: 'string', value: 'FILE', help: 'Also write the interactive size map (one self-contained HTML file)', commands: ['audit'], group: 'output' },
+  { name: 'sbom', type: 'string', value: 'FILE', help: 'Also write the package inventory as a CycloneDX 1.5 SBOM', commands: ['audit'], group: 'output' },
   { name: 'all-waste', type: 'boolean', help: "List the base image's wasted files too (default: one total line)", commands: ['audit'], group: 'output' },
   { name: 'color', type: 'boolean', help: 'Colour the text report even when stdout is not a terminal', commands: ['audit', 'lint'], group: 'output' },
   { name: 'no-color', type: 'boolean', help: 'Never colour (NO_COLOR=1 does the same)', commands: ['audit', 'lint'], group: 'output' },
@@ -299,6 +305,8 @@ function toAudit(v: FlagValues, positionals: string[]): AuditCommand {
     format: format(str(v, 'format'), FORMATS),
     output: str(v, 'output'),
     sarif: str(v, 'sarif'),
+    html: str(v, 'html'),
+    sbom: str(v, 'sbom'),
     config: str(v, 'config'),
     baselineReport: str(v, 'baseline-report'),
     baselineImage: str(v, 'baseline-image'),

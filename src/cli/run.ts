@@ -16,6 +16,7 @@ import type { ReportDiff } from '../compare/types.js';
 import { evaluateThresholds } from '../gate/index.js';
 import { renderSummary } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
+import { renderSbom } from '../render/sbom.js';
 import { renderText, type TextOptions } from '../render/text.js';
 import { readReportFile, serializeReport } from '../report/read.js';
 import { commandHelp, parseCommand, USAGE, type AuditCommand, type LintCommand, type OutputFormat } from './args.js';
@@ -127,6 +128,7 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
       cwd: io.cwd,
       skipLint: cmd.noLint,
       onProgress,
+      htmlReport: cmd.html,
       platform: cmd.image ? cmd.platform : undefined,
       insecureRegistries: cmd.insecureRegistries,
       env: io.env,
@@ -220,6 +222,7 @@ async function lintCommand(cmd: LintCommand, io: CliIo): Promise<number> {
 
 async function writeOutputs(report: Report, cmd: AuditCommand, io: CliIo, diff: ReportDiff | undefined, config: AuditConfig): Promise<void> {
   if (cmd.sarif) await writeFile(path.resolve(io.cwd, cmd.sarif), renderSarif(report));
+  if (cmd.sbom) await writeFile(path.resolve(io.cwd, cmd.sbom), renderSbom(report));
   const text = render(report, cmd.format, diff, { color: useColor(cmd.color, io) && !cmd.output, allWaste: config.report.allWaste });
   await emit(text, cmd.format, cmd.output, io);
 }

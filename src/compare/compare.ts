@@ -2,6 +2,7 @@
 import { comparePlatforms } from './platforms.js';
 import type { Comparison, Finding, Report } from '../report/types.js';
 import { matchSteps } from './steps.js';
+import { comparePackages } from './packages.js';
 import type { MetricDelta, MetricName, MetricUnit, ReportDiff } from './types.js';
 
 /** Unsuppressed findings of a category: the ones that count (and can fail the run). */
@@ -44,7 +45,8 @@ export function compareReports(base: Report, head: Report, baseLabel?: string): 
     newFindings: head.findings.filter((f) => !fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
     existingFindings: head.findings.filter((f) => fingerprintsOf(f).some((fp) => baseFingerprints.has(fp))),
     fixedFindings: base.findings.filter((f) => !fingerprintsOf(f).some((fp) => headFingerprints.has(fp))),
-    ...withPlatforms(base, head)
+    ...withPlatforms(base, head),
+    ...(base.packages && head.packages ? { packages: comparePackages(base, head) } : {})
   };
 }
 

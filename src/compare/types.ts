@@ -1,6 +1,7 @@
 // The difference between a base report (the PR's base branch, a published image or a saved report) and the
 // head report. Pure data derived from two Reports, so a saved report is always enough to rebuild it.
 import type { Finding } from '../report/types.js';
+import type { PackageDiff } from './packages.js';
 
 export type MetricName =
   | 'size'
@@ -67,4 +68,6 @@ export interface ReportDiff {
   fixedFindings: Finding[];
   /** Multi-platform images: each head platform against the same platform of the base (compare/platforms.ts). */
   platforms?: import('./platforms.js').PlatformDiff[];
+  /** Packages added/removed/upgraded/downgraded; absent when either report has no inventory. */
+  packages?: PackageDiff;
 }

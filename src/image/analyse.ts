@@ -22,6 +22,8 @@ export interface ImageAnalysis {
   /** Size tree, largest files, files per layer, the base's waste total. */
   space: SpaceReport;
   files: FileVisibility;
+  /** The final filesystem, for stages that look at files after the pass (inventory, size map). */
+  model: FilesystemModel;
 }
 
 export interface AnalyseOptions {
@@ -226,7 +228,7 @@ export function buildAnalysis(
   const { largest, layers: layerFiles } = model.largestFiles(20, 10);
   const wasteTotals = model.wasteTotals(baseLayers);
   const space: SpaceReport = { sizeTree: model.sizeTree(), largestFiles: largest, layerFiles, userWaste: wasteTotals.yours, baseWaste: wasteTotals.base };
-  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), space, files: model.visibility() };
+  return { image, layers, findings, wastedFiles, largestDirectories: model.largestDirectories(10), space, files: model.visibility(), model };
 }
 
 /** Config history → HistoryEntry[]; entries that made a layer are matched to layers in order. */

@@ -1,7 +1,8 @@
 // The whole audit for one image: lint → build (or take an existing image) → one streaming analysis pass shared
 // with the secret scanner → step attribution → one Report. No verdict here: the gate adds it, so a saved
 // report stays a neutral baseline.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { renderHtml } from '../render/html.js';
 import path from 'node:path';
 import type { AuditConfig } from '../config/types.js';
 import type { Finding, PlatformReport, Report, StageTimings } from '../report/types.js';
@@ -20,6 +21,8 @@ import { registrySource } from '../image/sources/registry.js';
 import { archiveSource } from '../image/sources/archive.js';
 import { ociLayoutSource } from '../image/sources/layout.js';
 import { checkPublishDriver, needsPublish, planPublish, publishArgs, type PublishInputs } from '../build/publish.js';
+import { createInventoryScan } from '../inventory/index.js';
+import { INVENTORY_RULES, runImageRules } from '../image/rules/index.js';
 import { attributeHistory, shippedChain } from './attribution.js';
 import { mergeSameCause } from './merge.js';
 import { TOOL_VERSION } from '../version.js';
@@ -43,6 +46,8 @@ export interface AuditOptions {
   publish?: PublishInputs;
   /** Progress while the image is read; default: a log line at most every 5 s (the Actions log). */
   onProgress?: (p: ReadProgress) => void;
+  /** Write the interactive size map (render/html.ts) of the final filesystem to this path (resolved against cwd). */
+  htmlReport?: string;
 }
 
 /**
@@ -172,14 +177,17 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     // Dockerfile's inline secrets before the build.
     const secretScan = i === 0 ? firstScan : createSecretScan({ config, runtime });
     if (i > 0) secretScan.registerInline(inlineSecrets);
+    const inventoryScan = createInventoryScan();
     const label = sourceImage?.platform ? `${ref} (${sourceImage.platform})` : ref;
     const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
     const analysis = await timed('analysis', () =>
       runtime.log.group(`Analyse ${label}`, () =>
-        analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber], baseLayerCount, source: sourceImage, onProgress }).finally(endAnalysis)
+        analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber, inventoryScan.subscriber], baseLayerCount, source: sourceImage, onProgress }).finally(endAnalysis)
       )
     );
-    const imageFindings = [...analysis.findings, ...secretScan.findings(analysis)];
+    const inventory = await inventoryScan.build(analysis.model);
+    const inventoryFindings = runImageRules({ ...analysis, model: analysis.model, config, inventory }, INVENTORY_RULES);
+    const imageFindings = [...analysis.findings, ...inventoryFindings, ...secretScan.findings(analysis)];
     if (chain && analysis.image.history) attribute(analysis, imageFindings, chain.steps, build!.file);
     redactions.push(...secretScan.redactions);
     // One finding per secret value, with all its places (after attribution, so every place has its line).
@@ -189,10 +197,11 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
       image: analysis.image,
       layers: analysis.layers,
       findings: mergeSameCause(applyRuleConfig(merged, config)),
-      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories, space: analysis.space } as object)
+      ...({ wastedFiles: analysis.wastedFiles, largestDirectories: analysis.largestDirectories, space: analysis.space, inventory } as object)
     });
   }
-  const first = platforms[0] as PlatformReport & Pick<Report, 'wastedFiles' | 'largestDirectories' | 'space'>;
+  const first = platforms[0] as PlatformReport &
+    Pick<Report, 'wastedFiles' | 'largestDirectories' | 'space'> & { inventory: Awaited<ReturnType<ReturnType<typeof createInventoryScan>['build']>> };
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'image-audit', version: TOOL_VERSION },
@@ -204,6 +213,9 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     wastedFiles: first.wastedFiles,
     largestDirectories: first.largestDirectories,
     space: first.space,
+    packages: first.inventory.packages,
+    ...(first.inventory.unread.length ? { packageDatabasesNotRead: first.inventory.unread } : {}),
+    ...(first.inventory.distro ? { distro: first.inventory.distro } : {}),
     timings: { ...timings, total: Date.now() - started },
     ...(buildMetadata ? { buildMetadata } : {})
   };
@@ -222,7 +234,13 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     }
   }
   // File names are keyed by their raw bytes during the analysis; the report shows invalid UTF-8 as `\xNN`.
-  return displayRawNamesDeep(redactReport(report, redactions));
+  const redacted = displayRawNamesDeep(redactReport(report, redactions));
+  if (opts.htmlReport) {
+    const htmlPath = path.resolve(cwd, opts.htmlReport);
+    await mkdir(path.dirname(htmlPath), { recursive: true });
+    await writeFile(htmlPath, renderHtml(redacted, first.inventory.visible));
+  }
+  return redacted;
 }
 
 type Analysis = Awaited<ReturnType<typeof analyseImage>>;

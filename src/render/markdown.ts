@@ -12,6 +12,7 @@ import { renderLayerChart } from './mermaid.js';
 import { renderPlatformsMarkdown } from './platforms.js';
 import { formatMetricDelta, formatMetricValue } from './metrics.js';
 import { failedFindingsMarkdown, markdownExtras } from './markdown-space.js';
+import { renderPackageChangesMarkdown } from './packages.js';
 
 /**
  * GitHub rejects comment bodies over 65,536 characters (HTTP 422). Counted here in UTF-8 bytes (never fewer than
@@ -194,6 +195,7 @@ function renderBody(report: Report, given: ReportDiff | undefined, opts: Markdow
 
   if (diff) {
     parts.push('#### Steps whose layers changed most', stepsTable(diff.steps, limits.steps, limits.cut));
+    if (renderPackageChangesMarkdown(diff)) parts.push(renderPackageChangesMarkdown(diff, limits.details ? limits.findings : 10));
     const newFindings = diff.newFindings.filter((f) => !f.suppressed);
     parts.push(`#### New findings in this PR (${newFindings.length})`);
     parts.push(newFindings.length ? findingsTable(newFindings, limits.findings, limits.cut) : '_None._ 🎉');

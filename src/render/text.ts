@@ -10,6 +10,7 @@ import { formatDuration, formatMetricDelta, formatMetricValue } from './metrics.
 import { stepOfLayer, TIMING_STAGES } from './space-common.js';
 import { num, singleLine as t } from './escape.js';
 import { renderPlatformsText } from './platforms.js';
+import { renderPackagesText } from './packages.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -72,6 +73,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   } else if (report.source?.dockerfile) {
     out.push(paint('bold', `image-audit ${t(report.tool.version)} — lint ${t(report.source.dockerfile)}`));
   }
+  out.push(...renderPackagesText(report, opts.diff ?? diffOf(report)));
   out.push('');
   const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push(findings.length ? `Findings (${findings.length}):` : 'No findings.');

@@ -255,6 +255,20 @@ export const reportSchema = z.object({
     z.object({ platform: str(MAX_ID), image: imageReportSchema, layers: list(layerReportSchema, MAX_LAYERS), findings: list(findingSchema) }),
     256
   ).optional(),
+  packages: list(
+    z.object({
+      type: z.enum(['deb', 'apk', 'rpm', 'npm', 'python', 'go', 'maven']),
+      name: str(MAX_PATH),
+      version: str(MAX_SHORT),
+      size: bytes.optional(),
+      layer: layerIndex.optional(),
+      path: str(MAX_PATH).optional(),
+      dev: z.boolean().optional(),
+      group: str(MAX_PATH).optional()
+    })
+  ).optional(),
+  packageDatabasesNotRead: list(z.object({ path: str(MAX_PATH), layer: layerIndex.optional(), reason: str(MAX_TEXT) }), 1000).optional(),
+  distro: z.object({ id: str(MAX_ID), versionId: str(MAX_ID).optional(), prettyName: str(MAX_SHORT).optional() }).optional(),
   // Build metadata is JSON data never rendered whole (its digest is an output).
   buildMetadata: z.record(str(MAX_SHORT), z.json()).optional()
   // New Report fields go here (optional, like the ones above).

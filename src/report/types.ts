@@ -202,6 +202,41 @@ export interface Verdict {
   summary: string;
 }
 
+// ---- Package inventory (src/inventory): read from the image's files, never by running it.
+/** `deb` dpkg, `apk` Alpine, `rpm` RPM db, `npm` node_modules, `python` dist-info/egg-info, `go` build info, `maven` jars. */
+export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'python' | 'go' | 'maven';
+
+export interface Package {
+  type: PackageType;
+  name: string;
+  version: string;
+  /** Installed bytes: from the package database, or the bytes of the package's files. Absent when unknown. */
+  size?: number;
+  /** Index into Report.layers of the layer that added (this version of) the package. */
+  layer?: number;
+  /** Where it was found, no leading slash: the database, manifest, binary or jar. */
+  path?: string;
+  /** npm devDependency / Python dev extra, per the app's package.json, lockfile or metadata. */
+  dev?: boolean;
+  /** Maven group id; Go: module path is the name. */
+  group?: string;
+}
+
+/** A package database that exists but was not read (e.g. a BerkeleyDB rpm `Packages`): reported, never guessed. */
+export interface UnreadDatabase {
+  path: string;
+  layer?: number;
+  reason: string;
+}
+
+/** The OS of the final filesystem, from /etc/os-release. */
+export interface Distro {
+  /** `ID`, e.g. `debian`, `alpine`, `fedora`. */
+  id: string;
+  versionId?: string;
+  prettyName?: string;
+}
+
 export interface Report {
   /** JSON Schema of this file (REPORT_SCHEMA_URL in schema.ts); set when the report is written (serializeReport). */
   $schema?: string;
@@ -234,6 +269,12 @@ export interface Report {
    * arguments) is left out.
    */
   buildMetadata?: Record<string, unknown>;
+  /** Installed packages of the final filesystem (OS databases, npm, Python, Go build info, jars), sorted by type and name. */
+  packages?: Package[];
+  /** Package databases present but not read (e.g. BerkeleyDB rpm): their packages are missing from `packages`. */
+  packageDatabasesNotRead?: UnreadDatabase[];
+  /** The final filesystem's OS (/etc/os-release), when it has one; names the purl namespace of OS packages in the SBOM. */
+  distro?: Distro;
 }
 
 /** One platform of a multi-platform image. */

@@ -2,14 +2,20 @@
 // with rule id, category and fingerprint (sha256 of `rule:key`).
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../report/types.js';
+import { binaryCannotStart } from './binary-cannot-start.js';
+import { devDependenciesShipped } from './dev-dependencies-shipped.js';
 import { packageCacheInImage } from './package-cache-in-image.js';
+import { sourceShipped } from './source-shipped.js';
 import { toolchainInImage } from './toolchain-in-image.js';
 import { wastedSpace } from './wasted-space.js';
 import type { ImageRule, ImageRuleContext } from './types.js';
 
 export const IMAGE_RULES: ImageRule[] = [packageCacheInImage, toolchainInImage, wastedSpace];
 /** The image rules' metadata, for SARIF, config validation and the docs. */
-export const imageRuleMetas = IMAGE_RULES.map((r) => r.meta);
+/** Rules on the package inventory and file contents: run once the inventory is built (pipeline/audit.ts). */
+export const INVENTORY_RULES: ImageRule[] = [binaryCannotStart, devDependenciesShipped, sourceShipped];
+/** The image rules' metadata, for SARIF, config validation and the docs. */
+export const imageRuleMetas = [...IMAGE_RULES, ...INVENTORY_RULES].map((r) => r.meta);
 
 export const fingerprintOf = (rule: string, key: string) => createHash('sha256').update(`${rule}:${key}`).digest('hex');
 

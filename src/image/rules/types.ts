@@ -4,6 +4,7 @@ import type { AuditConfig } from '../../config/types.js';
 import type { RuleMeta } from '../../report/rule-meta.js';
 import type { Finding, ImageReport, LayerReport, WastedFile } from '../../report/types.js';
 import type { FilesystemModel } from '../fs-model.js';
+import type { Inventory } from '../../inventory/index.js';
 
 export interface ImageRuleContext {
   image: ImageReport;
@@ -11,6 +12,8 @@ export interface ImageRuleContext {
   model: FilesystemModel;
   wastedFiles: WastedFile[];
   config: AuditConfig;
+  /** Packages, ELF headers and the final filesystem by path; present when the inventory subscriber ran. */
+  inventory?: Inventory;
 }
 
 /** What a rule returns; the runner adds rule, severity, category and the fingerprint (from `key`). */
