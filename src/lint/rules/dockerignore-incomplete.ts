@@ -15,7 +15,12 @@ export const dockerignoreIncomplete: LintRule = {
     fullDescription:
       'The build context on disk holds paths the `.dockerignore` does not exclude that a whole-context COPY would put into the image: `.git`, `node_modules`, `.env` files, private keys or credential files. Checked against the files actually present, with Docker\'s matching rules.',
     help: 'Add the listed paths (or patterns such as `.git`, `**/node_modules`, `**/.env*`, `**/*.pem`, `**/id_rsa*`) to the `.dockerignore`.',
-    tags: ['security', 'size']
+    tags: ['security', 'size'],
+    examples: {
+      bad: '# .dockerignore: node_modules\nFROM node:20-slim\nCOPY . /app',
+      good: '# .dockerignore: node_modules  .git  .env  *.pem\nFROM node:20-slim\nCOPY . /app'
+    },
+    hadolint: []
   },
   async check({ model, dockerignore, contextDir, cwd }) {
     const copy = firstWholeContextCopy(model);

@@ -18,7 +18,12 @@ export const missingDockerignore: LintRule = {
       'Without a `.dockerignore`, `COPY . .` copies everything in the build context. The rule looks at what is actually there and names the riskiest entries (`.git`, local `node_modules`, `.env` files, keys) and the largest ones, with what each would send; a small context with only sources is not reported.',
     help:
       'Add a `.dockerignore` next to the build context root (or `<Dockerfile>.dockerignore` next to the Dockerfile) listing the paths the finding names, e.g.:\n\n```\n.git\nnode_modules\n.env*\n*.pem\n*.key\nid_rsa*\n```',
-    tags: ['security', 'cache', 'size']
+    tags: ['security', 'cache', 'size'],
+    examples: {
+      bad: '# no .dockerignore next to the Dockerfile\nFROM node:20-slim\nCOPY . /app',
+      good: '# .dockerignore: .git  node_modules  .env\nFROM node:20-slim\nCOPY . /app'
+    },
+    hadolint: []
   },
   async check({ model, dockerignore, contextDir, cwd }) {
     const copy = firstWholeContextCopy(model);
