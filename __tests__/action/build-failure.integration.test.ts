@@ -28,9 +28,17 @@ afterAll(async () => {
 
 async function runPr(headSha: string) {
   const eventPath = writePullRequestEvent(dir, { number: 21, baseSha: 'a'.repeat(40), headSha });
-  const step = stepEnv({ apiUrl: gh.url, eventName: 'pull_request', eventPath, dir, inputs: { tags: TAG, 'fail-on-lint': 'none', baseline: 'none', 'check-name': 'image-audit' } });
+  const step = stepEnv({
+    apiUrl: gh.url,
+    eventName: 'pull_request',
+    eventPath,
+    dir,
+    inputs: { tags: TAG, 'fail-on-lint': 'none', baseline: 'none', 'check-name': 'image-audit' }
+  });
   const { result, stdout } = await withEnv(step.env, () =>
-    captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir, api: { backoffUnitMs: 1, writeSpacingMs: 0 } }))
+    captureStdout(() =>
+      run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir, api: { backoffUnitMs: 1, writeSpacingMs: 0 } })
+    )
   );
   return { result, stdout };
 }

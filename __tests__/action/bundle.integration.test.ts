@@ -20,11 +20,13 @@ const bundle = process.env.IMAGE_AUDIT_ACTION_BUNDLE ?? defaultBundle;
 
 /** Newest modification time under src/ (the bundle must not be older). */
 function newestSource(dir = path.join(repoRoot, 'src')): number {
-  return Math.max(...readdirSync(dir).map((name) => {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    return s.isDirectory() ? newestSource(p) : s.mtimeMs;
-  }));
+  return Math.max(
+    ...readdirSync(dir).map((name) => {
+      const p = path.join(dir, name);
+      const s = statSync(p);
+      return s.isDirectory() ? newestSource(p) : s.mtimeMs;
+    })
+  );
 }
 
 const runBundle = (env: Record<string, string>, cwd: string) => runActionBundle(env, cwd, bundle);
@@ -47,7 +49,12 @@ afterAll(async () => {
 describe('dist/index.js on a pull_request event', () => {
   test('writes outputs and summary, comments once with the diff, exits 0 when thresholds pass', async () => {
     const eventPath = writePullRequestEvent(path.dirname(repo.dir), { number: 21, baseSha: repo.baseSha, headSha: repo.headSha });
-    const step = stepEnv({ apiUrl: gh.url, eventName: 'pull_request', eventPath, inputs: { tags: 'ia-test-pr-bundle', 'fail-on-lint': 'none', 'max-size-increase': '10MiB', 'sarif-file': 'out/audit.sarif' } });
+    const step = stepEnv({
+      apiUrl: gh.url,
+      eventName: 'pull_request',
+      eventPath,
+      inputs: { tags: 'ia-test-pr-bundle', 'fail-on-lint': 'none', 'max-size-increase': '10MiB', 'sarif-file': 'out/audit.sarif' }
+    });
     const { code, stdout, stderr } = await runBundle(step.env, repo.dir);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(stdout).toContain('::group::');
@@ -78,7 +85,12 @@ describe('dist/index.js on a pull_request event', () => {
 
   test('a failing threshold exits 1 after writing every report; a fork PR gets a warning and no comment', async () => {
     const eventPath = writePullRequestEvent(path.dirname(repo.dir), { number: 22, baseSha: repo.baseSha, headSha: repo.headSha, fork: true });
-    const step = stepEnv({ apiUrl: gh.url, eventName: 'pull_request', eventPath, inputs: { tags: 'ia-test-pr-bundle', 'fail-on-lint': 'none', 'max-size-increase': '1MiB', baseline: 'build' } });
+    const step = stepEnv({
+      apiUrl: gh.url,
+      eventName: 'pull_request',
+      eventPath,
+      inputs: { tags: 'ia-test-pr-bundle', 'fail-on-lint': 'none', 'max-size-increase': '1MiB', baseline: 'build' }
+    });
     const { code, stdout } = await runBundle(step.env, repo.dir);
     expect(code).toBe(1);
     expect(stdout).toContain('::warning::This pull request comes from a fork');

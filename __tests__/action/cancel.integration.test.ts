@@ -45,14 +45,17 @@ function start(args: string[], env: Record<string, string>, cwd: string): Runnin
   let out = '';
   const waiters: { re: RegExp; from: number; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.re.test(out.slice(w.from))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
+    for (const w of [...waiters])
+      if (w.re.test(out.slice(w.from))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   };
   child.stdout!.on('data', (c) => ((out += c), check()));
   child.stderr!.on('data', (c) => ((out += c), check()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal }))
+  );
   return {
     child,
     output: () => out,
@@ -118,7 +121,11 @@ function expectNoSecretFile(secret: string, dirs: string[]): void {
 }
 
 /** The output without `::add-mask::` commands (the runner consumes them; they are how a value gets masked). */
-const printed = (output: string) => output.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+const printed = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 
 function workDir(dockerfile: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faults-cancel-work-'));
@@ -142,29 +149,33 @@ function actionRun(opts: { cwd: string; secret: string; tag: string; eventName?:
 }
 
 describe('the bundled action, cancelled', () => {
-  test.each(['SIGTERM', 'SIGINT'] as const)('%s during the build: secrets removed, buildx killed, exit non-zero, "cancelled"', async (signal) => {
-    const id = unique();
-    const secret = `faults-secret-${id}`;
-    const tag = `faults-cancel-build-${id}:test`;
-    tags.push(tag);
-    const cwd = workDir(SLEEP(id));
-    const { step, proc } = actionRun({ cwd, secret, tag });
-    await proc.waitFor(SLEEP_STEP);
-    await settle();
-    // The secret is on disk under RUNNER_TEMP while the build runs (and never in os.tmpdir()).
-    expect(filesHolding(secret, step.dir, 3).length).toBe(1);
-    expect(filesHolding(secret, os.tmpdir(), 3).every((f) => f.startsWith(step.dir + path.sep))).toBe(true);
-    expect(processesWith(tag).some((l) => l.includes('docker buildx build'))).toBe(true);
+  test.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s during the build: secrets removed, buildx killed, exit non-zero, "cancelled"',
+    async (signal) => {
+      const id = unique();
+      const secret = `faults-secret-${id}`;
+      const tag = `faults-cancel-build-${id}:test`;
+      tags.push(tag);
+      const cwd = workDir(SLEEP(id));
+      const { step, proc } = actionRun({ cwd, secret, tag });
+      await proc.waitFor(SLEEP_STEP);
+      await settle();
+      // The secret is on disk under RUNNER_TEMP while the build runs (and never in os.tmpdir()).
+      expect(filesHolding(secret, step.dir, 3).length).toBe(1);
+      expect(filesHolding(secret, os.tmpdir(), 3).every((f) => f.startsWith(step.dir + path.sep))).toBe(true);
+      expect(processesWith(tag).some((l) => l.includes('docker buildx build'))).toBe(true);
 
-    proc.child.kill(signal);
-    const { code } = await proc.exited;
-    expect(code).toBe(signal === 'SIGTERM' ? 143 : 130);
-    expect(proc.output()).toContain(`::error::image-audit was cancelled (${signal}) during the build.`);
-    expect(proc.output()).toMatch(/Cleaned up: .*stopped docker buildx build.*removed the build secrets/);
-    expectNoSecretFile(secret, [step.dir, cwd]);
-    await expectNoProcess(tag);
-    expect(printed(proc.output())).not.toContain(secret);
-  }, 180_000);
+      proc.child.kill(signal);
+      const { code } = await proc.exited;
+      expect(code).toBe(signal === 'SIGTERM' ? 143 : 130);
+      expect(proc.output()).toContain(`::error::image-audit was cancelled (${signal}) during the build.`);
+      expect(proc.output()).toMatch(/Cleaned up: .*stopped docker buildx build.*removed the build secrets/);
+      expectNoSecretFile(secret, [step.dir, cwd]);
+      await expectNoProcess(tag);
+      expect(printed(proc.output())).not.toContain(secret);
+    },
+    180_000
+  );
 
   test('SIGTERM during the baseline build (pull_request, two commits): worktree removed and pruned, secrets removed, buildx killed', async () => {
     const id = unique();
@@ -232,27 +243,35 @@ describe('the bundled action, cancelled', () => {
 });
 
 describe('the bundled CLI, cancelled', () => {
-  test.each(['SIGTERM', 'SIGINT'] as const)('%s during the build: secrets removed (private 0700 dir), buildx killed, "cancelled"', async (signal) => {
-    const id = unique();
-    const secret = `faults-secret-${id}`;
-    const tag = `faults-cancel-cli-${id}:test`;
-    tags.push(tag);
-    const cwd = workDir(SLEEP(id));
-    const proc = start([path.join(repoRoot, 'dist', 'cli.js'), 'audit', '--file', 'Dockerfile', '--context', '.', '--tag', tag, '--secret', 'id=tok,env=FAULTS_TOK'], { FAULTS_TOK: secret }, cwd);
-    await proc.waitFor(SLEEP_STEP);
-    await settle();
-    const [file] = filesHolding(secret, os.tmpdir(), 3);
-    expect(file).toBeDefined();
-    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+  test.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s during the build: secrets removed (private 0700 dir), buildx killed, "cancelled"',
+    async (signal) => {
+      const id = unique();
+      const secret = `faults-secret-${id}`;
+      const tag = `faults-cancel-cli-${id}:test`;
+      tags.push(tag);
+      const cwd = workDir(SLEEP(id));
+      const proc = start(
+        [path.join(repoRoot, 'dist', 'cli.js'), 'audit', '--file', 'Dockerfile', '--context', '.', '--tag', tag, '--secret', 'id=tok,env=FAULTS_TOK'],
+        { FAULTS_TOK: secret },
+        cwd
+      );
+      await proc.waitFor(SLEEP_STEP);
+      await settle();
+      const [file] = filesHolding(secret, os.tmpdir(), 3);
+      expect(file).toBeDefined();
+      expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
 
-    proc.child.kill(signal);
-    const { code } = await proc.exited;
-    expect(code).toBe(signal === 'SIGTERM' ? 143 : 130);
-    expect(proc.output()).toContain(`image-audit was cancelled (${signal}) during the build.`);
-    expect(existsSync(path.dirname(file))).toBe(false);
-    expectNoSecretFile(secret, [cwd]);
-    await expectNoProcess(tag);
-    expect(printed(proc.output())).not.toContain(secret);
-  }, 180_000);
+      proc.child.kill(signal);
+      const { code } = await proc.exited;
+      expect(code).toBe(signal === 'SIGTERM' ? 143 : 130);
+      expect(proc.output()).toContain(`image-audit was cancelled (${signal}) during the build.`);
+      expect(existsSync(path.dirname(file))).toBe(false);
+      expectNoSecretFile(secret, [cwd]);
+      await expectNoProcess(tag);
+      expect(printed(proc.output())).not.toContain(secret);
+    },
+    180_000
+  );
 });

@@ -89,11 +89,13 @@ describe('inputs: what action.yml declares is what the code reads', () => {
   });
 
   test('no code reads an input other than through readInputs (no stray getInput, no INPUT_* variable)', () => {
-    const stray = calls('getInput').filter(({ file, arg, line }) => {
-      if (file === 'src/action/host.ts') return arg !== 'name: string' && arg !== 'name'; // the host's own definition
-      if (file === 'src/action/inputs.ts') return !(literal(arg) ?? ['name'].includes(arg)); // literals, or the typed list loops
-      return !/\breadInputs\(/.test(line); // the host's getInput handed to readInputs
-    }).map(({ file, line }) => ({ file, line }));
+    const stray = calls('getInput')
+      .filter(({ file, arg, line }) => {
+        if (file === 'src/action/host.ts') return arg !== 'name: string' && arg !== 'name'; // the host's own definition
+        if (file === 'src/action/inputs.ts') return !(literal(arg) ?? ['name'].includes(arg)); // literals, or the typed list loops
+        return !/\breadInputs\(/.test(line); // the host's getInput handed to readInputs
+      })
+      .map(({ file, line }) => ({ file, line }));
     expect(stray).toEqual([]);
     for (const { file, arg } of calls('getInput')) {
       const name = literal(arg);
@@ -115,7 +117,11 @@ describe('outputs: what action.yml declares is what the code sets', () => {
   const setters = () => calls('setOutput').filter(({ file }) => file.startsWith('src/action/') && file !== 'src/action/host.ts');
 
   test('every setOutput names its output with a literal (so this test sees every output)', () => {
-    expect(setters().filter(({ arg }) => !literal(arg)).map(({ file, line }) => ({ file, line }))).toEqual([]);
+    expect(
+      setters()
+        .filter(({ arg }) => !literal(arg))
+        .map(({ file, line }) => ({ file, line }))
+    ).toEqual([]);
     expect(calls('setOutput').filter(({ file }) => !file.startsWith('src/action/'))).toEqual([]);
   });
 

@@ -25,11 +25,13 @@ const repository = { full_name: 'octo/app', name: 'app', owner: { login: 'octo' 
 const sender = { login: 'octocat', type: 'User' };
 
 function newestSource(dir = path.join(repoRoot, 'src')): number {
-  return Math.max(...readdirSync(dir).map((name) => {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    return s.isDirectory() ? newestSource(p) : s.mtimeMs;
-  }));
+  return Math.max(
+    ...readdirSync(dir).map((name) => {
+      const p = path.join(dir, name);
+      const s = statSync(p);
+      return s.isDirectory() ? newestSource(p) : s.mtimeMs;
+    })
+  );
 }
 
 let gh: FakeGitHub;
@@ -68,18 +70,26 @@ describe('the runner environment the helper builds', () => {
       const key = `INPUT_${name.toUpperCase()}`;
       if (name === 'lint') expect(env[key]).toBe('false');
       else if (name === 'max-size') expect(env[key]).toBe('1MB');
-      else if (name === 'github-token') expect(env[key]).toBe('ghs_runner-default-token'); // ${{ github.token }}
+      else if (name === 'github-token')
+        expect(env[key]).toBe('ghs_runner-default-token'); // ${{ github.token }}
       else if (input.default !== undefined) expect({ key, value: env[key] }).toEqual({ key, value: input.default });
       else expect({ key, value: env[key] }).toEqual({ key, value: undefined });
     }
-    expect(() => runnerStepEnv({ 'INPUT_MAX_SIZE': '1MB' }, '/w')).toThrow(/does not declare: INPUT_MAX_SIZE/);
+    expect(() => runnerStepEnv({ INPUT_MAX_SIZE: '1MB' }, '/w')).toThrow(/does not declare: INPUT_MAX_SIZE/);
   });
 });
 
 describe('dist/index.js on each documented event', () => {
   test('push: builds, measures, writes outputs, the summary and a valid report; no API call without a PR', async () => {
     const before = gh.requests.length;
-    const eventPath = writeEvent('push', { ref: 'refs/heads/main', before: '0'.repeat(40), after: 'a'.repeat(40), repository, sender, head_commit: { id: 'a'.repeat(40) } });
+    const eventPath = writeEvent('push', {
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: 'a'.repeat(40),
+      repository,
+      sender,
+      head_commit: { id: 'a'.repeat(40) }
+    });
     const step = stepEnv({ apiUrl: gh.url, eventName: 'push', eventPath, sha: 'a'.repeat(40), inputs: { tags: TAG } });
     const { code, stdout, stderr } = await runActionBundle(step.env, app, bundle);
     expect({ code, stderr: stderr.includes('Unexpected') ? stderr : '' }).toEqual({ code: 0, stderr: '' });
@@ -101,7 +111,13 @@ describe('dist/index.js on each documented event', () => {
 
   test('schedule: a failing threshold opens the tracking issue, exits 1 after writing every report', async () => {
     const eventPath = writeEvent('schedule', { schedule: '0 3 * * *', repository });
-    const step = stepEnv({ apiUrl: gh.url, eventName: 'schedule', eventPath, workflow: 'nightly', inputs: { tags: TAG, 'max-size': '1MB', 'audit-issue': 'true' } });
+    const step = stepEnv({
+      apiUrl: gh.url,
+      eventName: 'schedule',
+      eventPath,
+      workflow: 'nightly',
+      inputs: { tags: TAG, 'max-size': '1MB', 'audit-issue': 'true' }
+    });
     const { code, stdout, stderr } = await runActionBundle(step.env, app, bundle);
     expect(code).toBe(1);
     noStack(stdout + stderr);
@@ -118,7 +134,14 @@ describe('dist/index.js on each documented event', () => {
   test('workflow_dispatch: passing again closes the tracking issue; check-name creates a check run on GITHUB_SHA', async () => {
     const eventPath = writeEvent('dispatch', { inputs: {}, ref: 'refs/heads/main', repository, sender, workflow: '.github/workflows/nightly.yml' });
     const sha = 'b'.repeat(40);
-    const step = stepEnv({ apiUrl: gh.url, eventName: 'workflow_dispatch', eventPath, workflow: 'nightly', sha, inputs: { tags: TAG, 'audit-issue': 'true', 'check-name': 'image-audit' } });
+    const step = stepEnv({
+      apiUrl: gh.url,
+      eventName: 'workflow_dispatch',
+      eventPath,
+      workflow: 'nightly',
+      sha,
+      inputs: { tags: TAG, 'audit-issue': 'true', 'check-name': 'image-audit' }
+    });
     const { code, stdout, stderr } = await runActionBundle(step.env, app, bundle);
     expect({ code, out: code ? stdout + stderr : '' }).toEqual({ code: 0, out: '' });
     const outputs = step.outputs();
@@ -157,7 +180,9 @@ describe('dist/index.js on each documented event', () => {
     expect(code).toBe(1);
     noStack(stdout + stderr);
     const index = report.findings.length - 1;
-    expect(stdout).toContain(`::error::Input from-report (${file}) is not a valid image-audit report: findings[${index}].severity: expected one of error|warning|info`);
+    expect(stdout).toContain(
+      `::error::Input from-report (${file}) is not a valid image-audit report: findings[${index}].severity: expected one of error|warning|info`
+    );
     expect(stdout).not.toContain('Unexpected internal error');
     expect(gh.commentsOn(92)).toHaveLength(0);
   });

@@ -25,7 +25,11 @@ beforeEach(() => {
   gh.reset();
 });
 
-const report = (): Report => makeReport([{ createdBy: 'ADD rootfs / # buildkit', size: 2 * MiB, fromBase: true, content: 'r' }, { instruction: 'COPY app /app', line: 2, size: MiB }]);
+const report = (): Report =>
+  makeReport([
+    { createdBy: 'ADD rootfs / # buildkit', size: 2 * MiB, fromBase: true, content: 'r' },
+    { instruction: 'COPY app /app', line: 2, size: MiB }
+  ]);
 
 function saveReport(r: Report): string {
   const file = path.join(dir, `r-${Math.random().toString(36).slice(2)}.json`);
@@ -113,12 +117,18 @@ describe('a broken GITHUB_EVENT_PATH is one clear error', () => {
 });
 
 describe('output paths on kernel pseudo-file-systems fail fast (they used to hang)', () => {
-  test.each(['/proc/x/r.json', '/sys/x/r.json', '/dev/x/r.json'])('report-file: %s', async (file) => {
-    const { result, stdout } = await runStep({ 'from-report': saveReport(report()), 'report-file': file });
-    expect(result.failed).toBe(true);
-    expect(stdout).toContain(`::error::Input report-file: ${file} is under /${file.split('/')[1]}, a kernel pseudo-file-system where no report can be written.`);
-    expect(gh.requests).toHaveLength(0);
-  }, 10_000);
+  test.each(['/proc/x/r.json', '/sys/x/r.json', '/dev/x/r.json'])(
+    'report-file: %s',
+    async (file) => {
+      const { result, stdout } = await runStep({ 'from-report': saveReport(report()), 'report-file': file });
+      expect(result.failed).toBe(true);
+      expect(stdout).toContain(
+        `::error::Input report-file: ${file} is under /${file.split('/')[1]}, a kernel pseudo-file-system where no report can be written.`
+      );
+      expect(gh.requests).toHaveLength(0);
+    },
+    10_000
+  );
 
   test('sarif-file: /proc/self/x.sarif', async () => {
     const { stdout } = await runStep({ 'from-report': saveReport(report()), 'sarif-file': '/proc/self/x.sarif' });

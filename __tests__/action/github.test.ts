@@ -35,8 +35,7 @@ beforeEach(async () => {
 });
 afterEach(() => gh.stop());
 
-const sticky = (o: Octokit, body: string, digest?: string) =>
-  upsertStickyComment(o, repo, 7, { marker: '<!-- m -->', body, digest, identity: identityOf(o) });
+const sticky = (o: Octokit, body: string, digest?: string) => upsertStickyComment(o, repo, 7, { marker: '<!-- m -->', body, digest, identity: identityOf(o) });
 
 describe('upsertStickyComment', () => {
   test('creates once, then updates the same comment, then leaves it alone when unchanged', async () => {
@@ -88,7 +87,7 @@ describe('upsertStickyComment', () => {
     expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/o/r/issues/comments/${created.id}`]);
   });
 
-  test('a personal token adopts the comments of its user (GET /user), not the bot\'s', async () => {
+  test("a personal token adopts the comments of its user (GET /user), not the bot's", async () => {
     gh.tokens.set('pat', { login: 'octocat', type: 'User', installation: false });
     const pat = client('pat');
     const botComment = gh.addComment(7, '<!-- m -->\nby the bot', 'github-actions[bot]', 'Bot');
@@ -126,7 +125,8 @@ describe('upsertStickyComment', () => {
 
 describe('retries, rate limits and timeouts (real plugins, millisecond backoff)', () => {
   test('502 twice, then 200: the comment is posted on the third attempt', async () => {
-    gh.fault = (method, path, attempt) => (method === 'POST' && path.endsWith('/issues/7/comments') && attempt <= 2 ? { status: 502, body: { message: 'Server Error' } } : undefined);
+    gh.fault = (method, path, attempt) =>
+      method === 'POST' && path.endsWith('/issues/7/comments') && attempt <= 2 ? { status: 502, body: { message: 'Server Error' } } : undefined;
     const r = await sticky(octokit, '<!-- m -->\nbody');
     expect(r.action).toBe('created');
     expect(gh.commentsOn(7)).toHaveLength(1);
@@ -149,7 +149,11 @@ describe('retries, rate limits and timeouts (real plugins, millisecond backoff)'
   test('a secondary rate limit (403 + Retry-After) is waited out and retried', async () => {
     gh.fault = (method, _p, attempt) =>
       method === 'POST' && attempt === 1
-        ? { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': '2' } }
+        ? {
+            status: 403,
+            body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+            headers: { 'retry-after': '2' }
+          }
         : undefined;
     expect((await sticky(octokit, '<!-- m -->\nbody')).action).toBe('created');
     expect(gh.requests.filter((q) => q.method === 'POST').map((q) => q.status)).toEqual([403, 201]);
@@ -160,7 +164,10 @@ describe('retries, rate limits and timeouts (real plugins, millisecond backoff)'
     gh.fault = (method) => (method === 'POST' ? 'hang' : undefined);
     const slow = client('test-token', { requestTimeoutMs: 200, retries: 1 });
     const error = await sticky(slow, '<!-- m -->\nbody').catch((e: unknown) => e);
-    expect(describeApiError(error)).toMatchObject({ kind: 'timeout', message: 'GitHub did not answer POST /repos/o/r/issues/7/comments (no answer within 200 ms, retries included)' });
+    expect(describeApiError(error)).toMatchObject({
+      kind: 'timeout',
+      message: 'GitHub did not answer POST /repos/o/r/issues/7/comments (no answer within 200 ms, retries included)'
+    });
     expect(gh.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
   });
 
@@ -171,7 +178,10 @@ describe('retries, rate limits and timeouts (real plugins, millisecond backoff)'
     await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
     const closed = createOctokit('test-token', { baseUrl: `http://127.0.0.1:${port}`, log, ...FAST, retries: 1 });
     const error = await closed.rest.issues.createComment({ ...repo, issue_number: 7, body: 'x' }).catch((e: unknown) => e);
-    expect(describeApiError(error)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^GitHub could not be reached for POST \/repos\/o\/r\/issues\/7\/comments: .*ECONNREFUSED/) });
+    expect(describeApiError(error)).toMatchObject({
+      kind: 'network',
+      message: expect.stringMatching(/^GitHub could not be reached for POST \/repos\/o\/r\/issues\/7\/comments: .*ECONNREFUSED/)
+    });
   });
 
   test('the total API time is bounded: once used up, nothing more is sent or retried', async () => {
@@ -206,7 +216,15 @@ describe('syncTrackingIssue', () => {
   });
 
   test('an issue a person opened with a copy of the marker is neither updated nor closed', async () => {
-    gh.issues.push({ number: 5, user: { login: 'mallory', type: 'User' }, title: 'fake', body: `<!-- t -->\n${digestComment('x')}`, state: 'open', labels: [], html_url: 'x' });
+    gh.issues.push({
+      number: 5,
+      user: { login: 'mallory', type: 'User' },
+      title: 'fake',
+      body: `<!-- t -->\n${digestComment('x')}`,
+      state: 'open',
+      labels: [],
+      html_url: 'x'
+    });
     expect((await sync({ failing: true, body: '<!-- t -->\nreal' })).action).toBe('opened');
     expect((await sync({ failing: false, body: '' })).action).toBe('closed');
     expect(gh.issues.find((i) => i.number === 5)).toMatchObject({ state: 'open', title: 'fake' });
@@ -217,7 +235,11 @@ describe('syncTrackingIssue', () => {
 describe('publishCheckRun', () => {
   test('annotations are batched at most 50 per request', async () => {
     const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, i) => ({
-      path: 'Dockerfile', start_line: i + 1, end_line: i + 1, annotation_level: 'warning', message: `m${i}`
+      path: 'Dockerfile',
+      start_line: i + 1,
+      end_line: i + 1,
+      annotation_level: 'warning',
+      message: `m${i}`
     }));
     const r = await publishCheckRun(octokit, repo, { name: 'image-audit', headSha: 'abc', conclusion: 'failure', title: 't', summary: 's', annotations });
     expect(r.requests).toBe(3);

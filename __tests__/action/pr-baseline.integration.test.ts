@@ -61,7 +61,9 @@ describe('baseline from a git worktree of the base commit', () => {
     expect(body).toContain(`${formatBytesDelta(delta)} (${formatPercentDelta(delta, base.image!.size)}) |`);
     expect(body).toContain('| Layers | ');
     // line 3 edited in place (1 → 4 MiB), line 4 inserted (2 MiB), `RUN echo ready` moved 4 → 5 and matched by text.
-    expect(body).toMatch(/RUN dd if=\/dev\/zero of=\/blob bs=1024 count=4096<\/code><br>was <code>RUN dd if=\/dev\/zero of=\/blob bs=1024 count=1024<\/code> \| 3 \| 1\.0 MiB \| 4\.0 MiB \| \+3\.0 MiB \|/);
+    expect(body).toMatch(
+      /RUN dd if=\/dev\/zero of=\/blob bs=1024 count=4096<\/code><br>was <code>RUN dd if=\/dev\/zero of=\/blob bs=1024 count=1024<\/code> \| 3 \| 1\.0 MiB \| 4\.0 MiB \| \+3\.0 MiB \|/
+    );
     expect(body).toMatch(/RUN dd if=\/dev\/zero of=\/extra bs=1024 count=2048<\/code> 🆕 \| 4 \| – \| 2\.0 MiB \| \+2\.0 MiB \|/);
     expect(body).not.toMatch(/RUN echo ready &gt; \/ready<\/code> 🆕/);
     expect(body).toContain('xychart-beta');
@@ -91,7 +93,12 @@ describe('baseline from a git worktree of the base commit', () => {
 
   test('a base commit that cannot be had is a warning; the run goes on without a diff', async () => {
     const eventPath = writePullRequestEvent(path.dirname(repo.dir), { number: 13, baseSha: 'c'.repeat(40), headSha: repo.headSha });
-    const step = stepEnv({ apiUrl: gh.url, eventName: 'pull_request', eventPath, inputs: { tags: 'ia-test-pr-head', 'fail-on-lint': 'none', 'max-size-increase': '1%' } });
+    const step = stepEnv({
+      apiUrl: gh.url,
+      eventName: 'pull_request',
+      eventPath,
+      inputs: { tags: 'ia-test-pr-head', 'fail-on-lint': 'none', 'max-size-increase': '1%' }
+    });
     const { stdout } = await withEnv(step.env, () =>
       captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: repo.dir }))
     );

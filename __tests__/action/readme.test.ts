@@ -37,8 +37,7 @@ function parseBlock(block: Block): unknown {
 }
 
 type Step = { uses?: unknown; with?: Record<string, unknown> };
-const isWorkflow = (v: unknown): v is { on: unknown; jobs: Record<string, { steps?: Step[] }> } =>
-  !!v && typeof v === 'object' && 'jobs' in v && 'on' in v;
+const isWorkflow = (v: unknown): v is { on: unknown; jobs: Record<string, { steps?: Step[] }> } => !!v && typeof v === 'object' && 'jobs' in v && 'on' in v;
 const isStepList = (v: unknown): v is Step[] => Array.isArray(v) && v.every((s) => s && typeof s === 'object' && ('uses' in s || 'run' in s));
 
 /** The workflow actionlint checks for a block: the block itself, or a fragment of steps inside a minimal job. */
@@ -48,8 +47,7 @@ function asWorkflow(block: Block, value: unknown): string | undefined {
   return undefined;
 }
 
-const stepsOf = (value: unknown): Step[] =>
-  isWorkflow(value) ? Object.values(value.jobs).flatMap((j) => j?.steps ?? []) : isStepList(value) ? value : [];
+const stepsOf = (value: unknown): Step[] => (isWorkflow(value) ? Object.values(value.jobs).flatMap((j) => j?.steps ?? []) : isStepList(value) ? value : []);
 const isThisAction = (uses: unknown) => typeof uses === 'string' && (/^image-audit\/image-audit@/.test(uses) || uses === './');
 
 /** Backticked names in the first column of the markdown table under `### heading`. */
@@ -86,9 +84,13 @@ describe('README yaml blocks', () => {
     expect(problems).toEqual([]);
   });
 
-  test("every input given to this action in a README step is declared in action.yml, with a string value", () => {
+  test('every input given to this action in a README step is declared in action.yml, with a string value', () => {
     const declared = Object.keys(loadActionManifest().inputs ?? {});
-    const used = blocks.flatMap((b) => stepsOf(parseBlock(b)).filter((s) => isThisAction(s.uses)).map((s) => ({ line: b.line, with: s.with ?? {} })));
+    const used = blocks.flatMap((b) =>
+      stepsOf(parseBlock(b))
+        .filter((s) => isThisAction(s.uses))
+        .map((s) => ({ line: b.line, with: s.with ?? {} }))
+    );
     expect(used.length).toBeGreaterThanOrEqual(5);
     for (const { line, with: w } of used) {
       for (const [name, value] of Object.entries(w)) {

@@ -33,14 +33,30 @@ function saveReport(name: string, report: Report): string {
   return file;
 }
 
-const small = () => makeReport([{ createdBy: 'ADD rootfs / # buildkit', size: 2 * MiB, fromBase: true, content: 'r' }, { instruction: 'COPY app /app', line: 2, size: MiB }]);
-const bigger = () => makeReport([...small().layers.map((l) => ({ createdBy: l.createdBy, instruction: l.step?.instruction, line: l.step?.line, size: l.size, fromBase: l.fromBase, content: l.fromBase ? 'r' : undefined })), { instruction: 'RUN make', line: 3, size: 20 * MiB }]);
+const small = () =>
+  makeReport([
+    { createdBy: 'ADD rootfs / # buildkit', size: 2 * MiB, fromBase: true, content: 'r' },
+    { instruction: 'COPY app /app', line: 2, size: MiB }
+  ]);
+const bigger = () =>
+  makeReport([
+    ...small().layers.map((l) => ({
+      createdBy: l.createdBy,
+      instruction: l.step?.instruction,
+      line: l.step?.line,
+      size: l.size,
+      fromBase: l.fromBase,
+      content: l.fromBase ? 'r' : undefined
+    })),
+    { instruction: 'RUN make', line: 3, size: 20 * MiB }
+  ]);
 
 async function runStep(opts: { inputs: Record<string, string>; event?: { name: string; number?: number; fork?: boolean }; job?: string }) {
   const eventName = opts.event?.name ?? 'pull_request';
-  const eventPath = opts.event?.number !== undefined || eventName === 'pull_request'
-    ? writePullRequestEvent(dir, { number: opts.event?.number ?? 7, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40), fork: opts.event?.fork })
-    : undefined;
+  const eventPath =
+    opts.event?.number !== undefined || eventName === 'pull_request'
+      ? writePullRequestEvent(dir, { number: opts.event?.number ?? 7, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40), fork: opts.event?.fork })
+      : undefined;
   const step = stepEnv({ apiUrl: gh.url, eventName, eventPath, inputs: opts.inputs, job: opts.job, dir });
   const { result, stdout } = await withEnv(step.env, () =>
     captureStdout(() => run({ host: coreHost, runtime: actionRuntime(), context: contextFromEnv(process.env), cwd: dir, api: FAST_API }))
@@ -142,7 +158,9 @@ describe('sticky PR comment', () => {
     gh.fault = (method) => (method === 'POST' ? { status: 503, body: { message: 'Service Unavailable' } } : undefined);
     const { result, stdout } = await runStep({ inputs: { 'from-report': saveReport('h.json', small()) } });
     expect(result.failed).toBe(false);
-    expect(stdout).toContain('::warning::Could not post the PR comment: GitHub answered 503 Service Unavailable on POST /repos/octo/app/issues/7/comments: Service Unavailable.');
+    expect(stdout).toContain(
+      '::warning::Could not post the PR comment: GitHub answered 503 Service Unavailable on POST /repos/octo/app/issues/7/comments: Service Unavailable.'
+    );
     expect(stdout).not.toContain('report it at');
   });
 
@@ -154,8 +172,13 @@ describe('sticky PR comment', () => {
   });
 
   test('a huge report never hits 422: the comment is cut below the limit and points to the summary', async () => {
-    const many = Array.from({ length: 4000 }, (_, i) => finding({ rule: `rule-${i % 40}`, message: `m${i} ${'x'.repeat(400)}`, file: 'Dockerfile', line: (i % 3) + 1 }));
-    const huge = makeReport(Array.from({ length: 300 }, (_, i) => ({ instruction: `RUN step-${i} ${'y'.repeat(300)}`, line: i + 1, size: (i + 1) * 1000 })), many);
+    const many = Array.from({ length: 4000 }, (_, i) =>
+      finding({ rule: `rule-${i % 40}`, message: `m${i} ${'x'.repeat(400)}`, file: 'Dockerfile', line: (i % 3) + 1 })
+    );
+    const huge = makeReport(
+      Array.from({ length: 300 }, (_, i) => ({ instruction: `RUN step-${i} ${'y'.repeat(300)}`, line: i + 1, size: (i + 1) * 1000 })),
+      many
+    );
     const { summary } = await runStep({ inputs: { 'from-report': saveReport('huge.json', huge), 'fail-on-lint': 'none' } });
     expect(gh.requests.filter((r) => r.status === 422)).toEqual([]);
     const [comment] = gh.commentsOn(7);
@@ -167,7 +190,9 @@ describe('sticky PR comment', () => {
 
 describe('thresholds, outputs and failure', () => {
   test('a failed threshold fails the step only after outputs, report file, summary and comment are written', async () => {
-    const { result, stdout, outputs, summary } = await runStep({ inputs: { 'from-report': saveReport('h.json', bigger()), 'max-size': '10MB', 'report-file': path.join(dir, 'out', 'report.json') } });
+    const { result, stdout, outputs, summary } = await runStep({
+      inputs: { 'from-report': saveReport('h.json', bigger()), 'max-size': '10MB', 'report-file': path.join(dir, 'out', 'report.json') }
+    });
     expect(result.failed).toBe(true);
     expect(outputs.verdict).toBe('failed');
     expect(outputs['failed-thresholds']).toBe('max-size');
@@ -226,26 +251,61 @@ describe('scheduled audit: tracking issue', () => {
 
 describe('check run', () => {
   test('created with the verdict, summary and annotations batched by 50', async () => {
-    const lint = Array.from({ length: 70 }, (_, i) => finding({ rule: 'pin-versions', severity: i === 0 ? 'error' : 'warning', message: `finding ${i}`, file: 'Dockerfile', line: i + 1 }));
-    const secret = finding({ rule: 'aws-access-key', category: 'secret', severity: 'error', masked: 'AKIA…LE', path: 'root/.aws/credentials', file: 'Dockerfile', line: 3, message: 'AWS key' });
-    const { result, stdout } = await runStep({ inputs: { 'from-report': saveReport('h.json', makeReport([{ instruction: 'RUN a', line: 1, size: 1 }], [...lint, secret])), 'check-name': 'image-audit / web' } });
+    const lint = Array.from({ length: 70 }, (_, i) =>
+      finding({ rule: 'pin-versions', severity: i === 0 ? 'error' : 'warning', message: `finding ${i}`, file: 'Dockerfile', line: i + 1 })
+    );
+    const secret = finding({
+      rule: 'aws-access-key',
+      category: 'secret',
+      severity: 'error',
+      masked: 'AKIA…LE',
+      path: 'root/.aws/credentials',
+      file: 'Dockerfile',
+      line: 3,
+      message: 'AWS key'
+    });
+    const { result, stdout } = await runStep({
+      inputs: {
+        'from-report': saveReport('h.json', makeReport([{ instruction: 'RUN a', line: 1, size: 1 }], [...lint, secret])),
+        'check-name': 'image-audit / web'
+      }
+    });
     expect(result.failed).toBe(true);
     const [check] = gh.checkRuns;
     expect(check).toMatchObject({ name: 'image-audit / web', head_sha: 'b'.repeat(40), conclusion: 'failure', status: 'completed' });
     expect(check.output.annotations).toHaveLength(71);
     expect(check.output.summary).toContain('**❌ Failed**');
-    expect(check.output.annotations).toContainEqual(expect.objectContaining({ path: 'Dockerfile', start_line: 3, annotation_level: 'failure', message: 'AKIA…LE in /root/.aws/credentials' }));
+    expect(check.output.annotations).toContainEqual(
+      expect.objectContaining({ path: 'Dockerfile', start_line: 3, annotation_level: 'failure', message: 'AKIA…LE in /root/.aws/credentials' })
+    );
     expect(gh.requests.filter((r) => r.path.includes('check-runs')).map((r) => r.method)).toEqual(['POST', 'PATCH']);
     // The job's own annotations point at the same lines.
     expect(stdout).toContain('::error title=Secret in image%3A aws-access-key,file=Dockerfile,line=3,endLine=3::AKIA…LE in /root/.aws/credentials');
   });
 
   test('image findings are annotated on the line of the step that made their layer; unattributed ones on the job', async () => {
-    const cache = finding({ rule: 'package-cache-in-image', category: 'image', severity: 'warning', message: 'apt lists ship 48 MB', file: 'Dockerfile', line: 7, layer: 1, path: 'var/lib/apt/lists' });
+    const cache = finding({
+      rule: 'package-cache-in-image',
+      category: 'image',
+      severity: 'warning',
+      message: 'apt lists ship 48 MB',
+      file: 'Dockerfile',
+      line: 7,
+      layer: 1,
+      path: 'var/lib/apt/lists'
+    });
     const loose = finding({ rule: 'wasted-space', category: 'image', severity: 'warning', message: '3 MB wasted' });
-    const { stdout } = await runStep({ inputs: { 'from-report': saveReport('h.json', makeReport([{ instruction: 'RUN a', line: 1, size: 1 }], [cache, loose])), 'check-name': 'image-audit', 'fail-on-lint': 'none' } });
+    const { stdout } = await runStep({
+      inputs: {
+        'from-report': saveReport('h.json', makeReport([{ instruction: 'RUN a', line: 1, size: 1 }], [cache, loose])),
+        'check-name': 'image-audit',
+        'fail-on-lint': 'none'
+      }
+    });
     expect(stdout).toContain('::warning title=package-cache-in-image,file=Dockerfile,line=7,endLine=7::apt lists ship 48 MB');
     expect(stdout).toContain('::warning title=wasted-space::3 MB wasted');
-    expect(gh.checkRuns[0].output.annotations).toEqual([expect.objectContaining({ path: 'Dockerfile', start_line: 7, annotation_level: 'warning', title: 'package-cache-in-image' })]);
+    expect(gh.checkRuns[0].output.annotations).toEqual([
+      expect.objectContaining({ path: 'Dockerfile', start_line: 7, annotation_level: 'warning', title: 'package-cache-in-image' })
+    ]);
   });
 });

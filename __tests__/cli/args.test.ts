@@ -5,18 +5,47 @@ import { UserError } from '../../src/util/errors.js';
 
 describe('parseCommand', () => {
   test('audit flags', () => {
-    const c = parseCommand(['audit', '--file', 'F', '--context', 'D', '--target', 'T', '--build-arg', 'A=1', '--build-arg', 'B=2',
-      '--format', 'json', '--max-size', '200MB', '--fail-on', 'warning', '--secret', 'id=npm,env=NPM_TOKEN']);
+    const c = parseCommand([
+      'audit',
+      '--file',
+      'F',
+      '--context',
+      'D',
+      '--target',
+      'T',
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'B=2',
+      '--format',
+      'json',
+      '--max-size',
+      '200MB',
+      '--fail-on',
+      'warning',
+      '--secret',
+      'id=npm,env=NPM_TOKEN'
+    ]);
     expect(c).toMatchObject({
-      command: 'audit', file: 'F', context: 'D', target: 'T', buildArgs: ['A=1', 'B=2'], format: 'json',
-      thresholds: { 'max-size': '200MB', 'fail-on': 'warning' }, secrets: ['id=npm,env=NPM_TOKEN']
+      command: 'audit',
+      file: 'F',
+      context: 'D',
+      target: 'T',
+      buildArgs: ['A=1', 'B=2'],
+      format: 'json',
+      thresholds: { 'max-size': '200MB', 'fail-on': 'warning' },
+      secrets: ['id=npm,env=NPM_TOKEN']
     });
   });
 
   test('baseline flags, --all-waste and colour', () => {
     expect(parseCommand(['audit', '--image', 'a', '--baseline-image', 'b'])).toMatchObject({ baselineImage: 'b' });
     expect(parseCommand(['audit', '--baseline-build', 'main'])).toMatchObject({ baselineBuild: 'main' });
-    expect(parseCommand(['audit', '--baseline-report', 'r.json', '--all-waste', '--no-color'])).toMatchObject({ baselineReport: 'r.json', allWaste: true, color: false });
+    expect(parseCommand(['audit', '--baseline-report', 'r.json', '--all-waste', '--no-color'])).toMatchObject({
+      baselineReport: 'r.json',
+      allWaste: true,
+      color: false
+    });
     expect(() => parseCommand(['audit', '--baseline-report', 'r.json', '--baseline-image', 'x'])).toThrow('both name a baseline');
   });
 

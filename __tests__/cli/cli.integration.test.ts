@@ -15,14 +15,30 @@ requireEngine();
 async function cli(argv: string[], env: NodeJS.ProcessEnv = process.env) {
   let stdout = '';
   let stderr = '';
-  const logger = { info: (m: string) => void (stderr += m + '\n'), warning: (m: string) => void (stderr += m + '\n'), debug: () => {}, group: <T>(_n: string, fn: () => Promise<T>) => fn() };
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: repoRoot, env, runtime: nodeRuntime({ logger }) });
+  const logger = {
+    info: (m: string) => void (stderr += m + '\n'),
+    warning: (m: string) => void (stderr += m + '\n'),
+    debug: () => {},
+    group: <T>(_n: string, fn: () => Promise<T>) => fn()
+  };
+  const code = await runCli(argv, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: repoRoot,
+    env,
+    runtime: nodeRuntime({ logger })
+  });
   return { code, stdout, stderr };
 }
 
 /** Runs the committed bundle as users do: `node dist/cli.js …` (with Node 24 when CI provides it). */
 function bundled(argv: string[], env: NodeJS.ProcessEnv = {}, node = process.execPath) {
-  const r = spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), ...argv], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const r = spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), ...argv], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 << 20
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,7 +47,17 @@ const TAG = 'ia-test-foundation-basic:latest';
 describe('audit builds with buildx and measures exactly', () => {
   let report: Report;
   beforeAll(async () => {
-    const r = await cli(['audit', '--file', 'fixtures/foundation/basic/Dockerfile', '--context', 'fixtures/foundation/basic', '--tag', TAG, '--format', 'json']);
+    const r = await cli([
+      'audit',
+      '--file',
+      'fixtures/foundation/basic/Dockerfile',
+      '--context',
+      'fixtures/foundation/basic',
+      '--tag',
+      TAG,
+      '--format',
+      'json'
+    ]);
     expect(r.stderr).not.toMatch(/Unexpected internal error/);
     expect(r.code).toBe(0);
     report = JSON.parse(r.stdout);
@@ -128,11 +154,35 @@ describe('bad input: one actionable paragraph, exit 2, never a stack trace', () 
   test('buildx missing (plugin folder hidden in a private mount namespace)', () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'ia-no-plugins-'));
     mkdirSync(path.join(empty, 'x'), { recursive: true });
-    const pluginDirs = ['/usr/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/local/lib/docker/cli-plugins', path.join(os.homedir(), '.docker/cli-plugins')];
+    const pluginDirs = [
+      '/usr/libexec/docker/cli-plugins',
+      '/usr/lib/docker/cli-plugins',
+      '/usr/local/lib/docker/cli-plugins',
+      path.join(os.homedir(), '.docker/cli-plugins')
+    ];
     const mounts = pluginDirs.filter((d) => spawnSync('test', ['-d', d]).status === 0);
     const script = mounts.map((_, i) => `mount --bind "$1" "$${i + 2}"`).join(' && ') + ` && shift ${mounts.length + 1} && exec "$@"`;
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', empty, ...mounts,
-      process.execPath, 'dist/cli.js', 'audit', '--context', 'fixtures/foundation/basic', '--no-lint'], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        empty,
+        ...mounts,
+        process.execPath,
+        'dist/cli.js',
+        'audit',
+        '--context',
+        'fixtures/foundation/basic',
+        '--no-lint'
+      ],
+      { cwd: repoRoot, encoding: 'utf8' }
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/docker buildx is not installed/);
     noStack(r.stderr);

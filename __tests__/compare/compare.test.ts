@@ -63,10 +63,19 @@ describe('compareReports', () => {
   });
 
   test('repeated identical instructions pair in order of occurrence', () => {
-    const b = makeReport([{ instruction: 'RUN true', line: 1, size: 1 }, { instruction: 'RUN true', line: 5, size: 2 }]);
-    const h = makeReport([{ instruction: 'RUN true', line: 2, size: 1 }, { instruction: 'RUN true', line: 6, size: 2 }]);
+    const b = makeReport([
+      { instruction: 'RUN true', line: 1, size: 1 },
+      { instruction: 'RUN true', line: 5, size: 2 }
+    ]);
+    const h = makeReport([
+      { instruction: 'RUN true', line: 2, size: 1 },
+      { instruction: 'RUN true', line: 6, size: 2 }
+    ]);
     const d = compareReports(b, h);
-    expect(d.steps.map((s) => [s.baseLine, s.headLine, s.status])).toEqual([[1, 2, 'unchanged'], [5, 6, 'unchanged']]);
+    expect(d.steps.map((s) => [s.baseLine, s.headLine, s.status])).toEqual([
+      [1, 2, 'unchanged'],
+      [5, 6, 'unchanged']
+    ]);
   });
 
   test('findings: new vs existing vs fixed by fingerprint; metric counts ignore suppressed', () => {

@@ -96,7 +96,7 @@ describe('loadConfig', () => {
     ['rules:\n  no-such-rule: off\n', '.image-audit.yml: rules.no-such-rule is not a known rule'],
     ['rules:\n  consecutive-run: loud\n', "rules.consecutive-run: 'loud' is not a level"],
     ['thresholds:\n  max-layers: 2.5\n', 'thresholds.max-layers: 2.5 is not a whole number'],
-    ['thresholds:\n  max-wasted: 150%\n', 'thresholds.max-wasted: \'150%\' is more than 100%'],
+    ['thresholds:\n  max-wasted: 150%\n', "thresholds.max-wasted: '150%' is more than 100%"],
     ['thresholds:\n  min-efficiency: 1.5\n', 'thresholds.min-efficiency: 1.5 is not a ratio'],
     ['thresholds:\n  fail-on-secrets: maybe\n', "thresholds.fail-on-secrets: 'maybe' is not true or false"],
     ['thresholds:\n  fail-on-lint: fatal\n', "thresholds.fail-on-lint: 'fatal' is not a severity"],

@@ -33,7 +33,7 @@ describe('evaluateThresholds', () => {
     const v = evaluateThresholds(head, diff, t({ maxSize: 1, maxCompressedSize: 1, maxLayers: 1, minEfficiency: 0.99 }));
     expect(v.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['max-size', 'max-compressed-size', 'max-layers', 'min-efficiency']);
     expect(v.summary).toContain('max-layers (2 > 1)');
-    expect(v.summary).toContain(`min-efficiency (${((head.image!.efficiency) * 100).toFixed(1)} % < 99.0 %)`);
+    expect(v.summary).toContain(`min-efficiency (${(head.image!.efficiency * 100).toFixed(1)} % < 99.0 %)`);
   });
 
   test('size increase in % is of the base, in bytes absolute', () => {
@@ -84,13 +84,18 @@ describe('evaluateThresholds', () => {
   });
 
   test('fail-on gates image findings like lint findings, and the verdict names them', () => {
-    const r = makeReport([], [
-      finding({ rule: 'toolchain-in-image', category: 'image', severity: 'error', path: 'usr/lib/gcc', fingerprint: 'f'.repeat(64) }),
-      finding({ rule: 'wasted-space', category: 'image', severity: 'warning', layer: 2 })
-    ]);
+    const r = makeReport(
+      [],
+      [
+        finding({ rule: 'toolchain-in-image', category: 'image', severity: 'error', path: 'usr/lib/gcc', fingerprint: 'f'.repeat(64) }),
+        finding({ rule: 'wasted-space', category: 'image', severity: 'warning', layer: 2 })
+      ]
+    );
     const v = evaluateThresholds(r, undefined, t({}));
     expect(v.passed).toBe(false);
-    expect(v.checks[1].findings).toEqual([{ rule: 'toolchain-in-image', severity: 'error', category: 'image', fingerprint: 'f'.repeat(64), where: '/usr/lib/gcc' }]);
+    expect(v.checks[1].findings).toEqual([
+      { rule: 'toolchain-in-image', severity: 'error', category: 'image', fingerprint: 'f'.repeat(64), where: '/usr/lib/gcc' }
+    ]);
     expect(v.summary).toBe('failed: fail-on (1 error: toolchain-in-image)');
     const w = evaluateThresholds(r, undefined, t({ failOn: 'warning' }));
     expect(w.checks[1].findings!.map((f) => f.rule)).toEqual(['toolchain-in-image', 'wasted-space']);

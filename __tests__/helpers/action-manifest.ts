@@ -43,7 +43,11 @@ export const inputVariable = (name: string): string => `INPUT_${name.replace(/ /
  * The INPUT_* variables the runner sets for a step: every declared input with a default gets that default
  * (expressions evaluated from `expressions`, e.g. `github.token`), then the step's `with:` values win.
  */
-export function runnerInputEnv(withValues: Record<string, string>, expressions: Record<string, string> = {}, manifest = loadActionManifest()): Record<string, string> {
+export function runnerInputEnv(
+  withValues: Record<string, string>,
+  expressions: Record<string, string> = {},
+  manifest = loadActionManifest()
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
     if (input?.default === undefined || input.default === null) continue;

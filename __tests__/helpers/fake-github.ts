@@ -176,14 +176,19 @@ export class FakeGitHub {
     send(200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
   }
 
-  private route(method: string, url: URL, body: any, send: (s: number, d: unknown, h?: Record<string, string>) => void, who: FakeIdentity): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  private route(method: string, url: URL, body: any, send: (s: number, d: unknown, h?: Record<string, string>) => void, who: FakeIdentity): void {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const p = url.pathname;
     let m: RegExpExecArray | null;
     const tooLong = (s: unknown) => typeof s === 'string' && s.length > 65536;
     const user = { login: who.login, type: who.type };
 
     if (p === '/user' && method === 'GET') {
-      if (who.installation) return send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user' });
+      if (who.installation)
+        return send(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user'
+        });
       return send(200, { login: who.login, type: who.type, id: 1 });
     }
     if (p === '/graphql' && method === 'POST') {
@@ -196,7 +201,11 @@ export class FakeGitHub {
       const issue = Number(m[1]);
       if (method === 'GET') return this.page(this.commentsOn(issue), url, send);
       if (method === 'POST') {
-        if (tooLong(body?.body)) return send(422, { message: 'Validation Failed', errors: [{ field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }] });
+        if (tooLong(body?.body))
+          return send(422, {
+            message: 'Validation Failed',
+            errors: [{ field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }]
+          });
         const c = this.addComment(issue, body.body, user.login, user.type);
         return send(201, c);
       }
@@ -211,12 +220,24 @@ export class FakeGitHub {
     if (/^\/repos\/[^/]+\/[^/]+\/issues$/.test(p)) {
       if (method === 'GET') {
         const state = url.searchParams.get('state') ?? 'open';
-        return this.page(this.issues.filter((i) => state === 'all' || i.state === state), url, send);
+        return this.page(
+          this.issues.filter((i) => state === 'all' || i.state === state),
+          url,
+          send
+        );
       }
       if (method === 'POST') {
         if (tooLong(body?.body)) return send(422, { message: 'Validation Failed' });
         const number = this.issues.length + 1 + 100;
-        const issue: FakeIssue = { number, user, title: body.title, body: body.body ?? '', state: 'open', labels: body.labels ?? [], html_url: `https://github.test/o/r/issues/${number}` };
+        const issue: FakeIssue = {
+          number,
+          user,
+          title: body.title,
+          body: body.body ?? '',
+          state: 'open',
+          labels: body.labels ?? [],
+          html_url: `https://github.test/o/r/issues/${number}`
+        };
         this.issues.push(issue);
         return send(201, issue);
       }
@@ -260,7 +281,8 @@ export class FakeGitHub {
     send(404, { message: `Not Found: ${method} ${p}` });
   }
 
-  private checkOutputProblem(output: any): string | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+  private checkOutputProblem(output: any): string | undefined {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!output) return undefined;
     if ((output.annotations?.length ?? 0) > 50) return 'Only 50 annotations may be sent per request';
     if (typeof output.summary === 'string' && output.summary.length > 65535) return 'output.summary is too long';

@@ -29,7 +29,12 @@ export interface TestRegistry {
   /** skopeo copy SRC → docker://HOST/DEST (e.g. `docker-daemon:app:1`, `oci:DIR:tag`). */
   push(src: string, dest: string, extra?: string[]): void;
   /** A request with this registry's credentials and CA (PUT manifests in tests). */
-  request(method: string, urlPath: string, body?: Buffer | string, headers?: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>;
+  request(
+    method: string,
+    urlPath: string,
+    body?: Buffer | string,
+    headers?: Record<string, string>
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>;
   blobPath(digest: string): string;
   stop(): Promise<void>;
 }
@@ -127,7 +132,10 @@ export async function startRegistry(opts: { tls?: boolean; user?: string; passwo
     writeFileSync(path.join(dir, 'config.yml'), config + '\n');
     const dockerConfig = path.join(dir, 'docker-config');
     mkdirSync(dockerConfig);
-    writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } }));
+    writeFileSync(
+      path.join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } })
+    );
 
     let log = '';
     child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -234,7 +242,8 @@ function newestSource(dir: string): number {
 export function cliBundle(): string {
   const bundle = path.join(repoRoot, 'dist', 'cli.js');
   // mtime alone misses a checked-out older dist/; the bundle must also know the image sources.
-  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(repoRoot, 'src')) || !readFileSync(bundle, 'utf8').includes('oci-layout://');
+  const stale =
+    !existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(repoRoot, 'src')) || !readFileSync(bundle, 'utf8').includes('oci-layout://');
   if (stale) {
     execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'ignore' });
   }

@@ -38,7 +38,15 @@ function listLayer(ref: string, layerIndex: number): { path: string; size: numbe
     .filter(Boolean)
     .map((line) => {
       const parts = line.trim().split(/\s+/);
-      return { type: parts[0][0], size: Number(parts[2]), path: parts.slice(5).join(' ').replace(/^\.\//, '').replace(/ -> .*$| link to .*$/, '') };
+      return {
+        type: parts[0][0],
+        size: Number(parts[2]),
+        path: parts
+          .slice(5)
+          .join(' ')
+          .replace(/^\.\//, '')
+          .replace(/ -> .*$| link to .*$/, '')
+      };
     });
 }
 
@@ -115,7 +123,9 @@ describe('findings on real builds', () => {
   it('apt-get install without cleanup → package-cache-in-image with the lists’ size read independently', async () => {
     const ref = build('apt-cache');
     const listed = listLayer(ref, 1);
-    const listsBytes = listed.filter((e) => e.type === '-' && e.path.startsWith('var/lib/apt/lists/') && e.path !== 'var/lib/apt/lists/lock').reduce((n, e) => n + e.size, 0);
+    const listsBytes = listed
+      .filter((e) => e.type === '-' && e.path.startsWith('var/lib/apt/lists/') && e.path !== 'var/lib/apt/lists/lock')
+      .reduce((n, e) => n + e.size, 0);
     const cacheBytes = listed.filter((e) => e.type === '-' && /^var\/cache\/apt\/(archives\/.*\.deb|[^/]+\.bin)$/.test(e.path)).reduce((n, e) => n + e.size, 0);
     expect(listsBytes).toBeGreaterThan(MiB);
     const a = await analyse(ref);

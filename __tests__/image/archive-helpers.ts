@@ -13,16 +13,14 @@ export interface TestEntry {
   mode?: number;
 }
 
-async function packEntries(entries: { header: tar.Header | Partial<tar.Header> & { name: string }; body?: Buffer }[]): Promise<Buffer> {
+async function packEntries(entries: { header: tar.Header | (Partial<tar.Header> & { name: string }); body?: Buffer }[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = (async () => {
     for await (const c of pack) chunks.push(c as Buffer);
   })();
   for (const { header, body } of entries) {
-    await new Promise<void>((resolve, reject) =>
-      pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve()))
-    );
+    await new Promise<void>((resolve, reject) => pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
   pack.finalize();
   await done;
@@ -71,10 +69,7 @@ export async function legacyArchive(layers: Buffer[], opts: ArchiveOptions = {})
     os: 'linux',
     config: { Env: ['PATH=/usr/bin', 'TOKEN=abc'], Cmd: ['sh'], WorkingDir: '/app', User: 'app' },
     rootfs: { type: 'layers', diff_ids: diffIds },
-    history: layers.flatMap((_, i) => [
-      { created_by: opts.createdBy?.[i] ?? `RUN step ${i} # buildkit` },
-      { created_by: `ENV X=${i}`, empty_layer: true }
-    ])
+    history: layers.flatMap((_, i) => [{ created_by: opts.createdBy?.[i] ?? `RUN step ${i} # buildkit` }, { created_by: `ENV X=${i}`, empty_layer: true }])
   };
   const configJson = Buffer.from(JSON.stringify(config));
   const configName = `${sha256(configJson)}.json`;
@@ -102,17 +97,32 @@ export async function ociArchive(layers: Buffer[], opts: { gzip?: boolean } = {}
   const diffIds = layers.map((l) => `sha256:${sha256(l)}`);
   const blobs = layers.map((l) => (opts.gzip ? gzipSync(l, { level: 6 }) : l));
   const config = Buffer.from(
-    JSON.stringify({ architecture: 'arm64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds }, history: layers.map((_, i) => ({ created_by: `RUN oci ${i}` })) })
+    JSON.stringify({
+      architecture: 'arm64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: layers.map((_, i) => ({ created_by: `RUN oci ${i}` }))
+    })
   );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha256(config)}`, size: config.length },
-      layers: blobs.map((b) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar' + (opts.gzip ? '+gzip' : ''), digest: `sha256:${sha256(b)}`, size: b.length }))
+      layers: blobs.map((b) => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar' + (opts.gzip ? '+gzip' : ''),
+        digest: `sha256:${sha256(b)}`,
+        size: b.length
+      }))
     })
   );
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha256(manifest)}`, size: manifest.length }] }));
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha256(manifest)}`, size: manifest.length }]
+    })
+  );
   const members = [...blobs, config, manifest].map((b) => ({ name: `blobs/sha256/${sha256(b)}`, body: b }));
   members.push({ name: 'index.json', body: index }, { name: 'oci-layout', body: Buffer.from('{"imageLayoutVersion":"1.0.0"}') });
   const archive = await packEntries(members.map((m) => ({ header: { name: m.name, size: m.body.length }, body: m.body })));

@@ -17,7 +17,11 @@ async function analyse(layers: TestEntry[][], opts: { base?: number; config?: Au
 describe('filesystem model: whiteouts, overwrites and waste', () => {
   it('counts an overwritten and a deleted file as waste, never the kept copy', async () => {
     const a = await analyse([
-      [{ name: 'data/', type: 'directory' }, { name: 'data/big', content: noise(mib(2)) }, { name: 'data/gone', content: noise(mib(1), 2) }],
+      [
+        { name: 'data/', type: 'directory' },
+        { name: 'data/big', content: noise(mib(2)) },
+        { name: 'data/gone', content: noise(mib(1), 2) }
+      ],
       [{ name: 'data/big', content: noise(512 * 1024, 3) }, { name: 'data/.wh.gone' }]
     ]);
     expect(a.image.wastedBytes).toBe(mib(3));
@@ -36,7 +40,12 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
 
   it('deletes a whole directory subtree with one whiteout and groups it as one wasted item', async () => {
     const a = await analyse([
-      [{ name: 'build/a', content: noise(3000) }, { name: 'build/sub/b', content: noise(2000, 2) }, { name: 'build/sub/deeper/c', content: noise(1000, 3) }, { name: 'keep', content: 'k' }],
+      [
+        { name: 'build/a', content: noise(3000) },
+        { name: 'build/sub/b', content: noise(2000, 2) },
+        { name: 'build/sub/deeper/c', content: noise(1000, 3) },
+        { name: 'keep', content: 'k' }
+      ],
       [{ name: '.wh.build' }]
     ]);
     expect(a.image.wastedBytes).toBe(6000);
@@ -47,7 +56,10 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
 
   it('hides everything below an opaque directory from lower layers, but not the same layer’s new entries', async () => {
     const a = await analyse([
-      [{ name: 'd/old', content: noise(4000) }, { name: 'd/x/y', content: noise(1000, 2) }],
+      [
+        { name: 'd/old', content: noise(4000) },
+        { name: 'd/x/y', content: noise(1000, 2) }
+      ],
       [{ name: 'd/', type: 'directory' }, { name: 'd/.wh..wh..opq' }, { name: 'd/new', content: noise(100, 3) }]
     ]);
     expect(a.image.wastedBytes).toBe(5000);
@@ -59,14 +71,21 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
 
   it('keeps hard-linked data visible while any name of it is, and counts it once', async () => {
     const a = await analyse([
-      [{ name: 'h/a', content: noise(10_000) }, { name: 'h/b', type: 'link', linkname: 'h/a' }, { name: 'h/c', type: 'link', linkname: 'h/a' }],
+      [
+        { name: 'h/a', content: noise(10_000) },
+        { name: 'h/b', type: 'link', linkname: 'h/a' },
+        { name: 'h/c', type: 'link', linkname: 'h/a' }
+      ],
       [{ name: 'h/.wh.a' }, { name: 'h/.wh.b' }]
     ]);
     expect(a.read.layerStats[0].size).toBe(10_000);
     expect(a.image.wastedBytes).toBe(0);
     expect(a.image.efficiency).toBe(1);
     const b = await analyse([
-      [{ name: 'h/a', content: noise(10_000) }, { name: 'h/b', type: 'link', linkname: 'h/a' }],
+      [
+        { name: 'h/a', content: noise(10_000) },
+        { name: 'h/b', type: 'link', linkname: 'h/a' }
+      ],
       [{ name: 'h/.wh.a' }, { name: 'h/.wh.b' }]
     ]);
     expect(b.image.wastedBytes).toBe(10_000);
@@ -74,8 +93,14 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
 
   it('replaces a directory by a file (and back) with the lower copies hidden', async () => {
     const a = await analyse([
-      [{ name: 'p/q', content: noise(700) }, { name: 'f', content: noise(300, 2) }],
-      [{ name: 'p', content: 'now a file' }, { name: 'f/inner', content: 'x' }]
+      [
+        { name: 'p/q', content: noise(700) },
+        { name: 'f', content: noise(300, 2) }
+      ],
+      [
+        { name: 'p', content: 'now a file' },
+        { name: 'f/inner', content: 'x' }
+      ]
     ]);
     expect(a.image.wastedBytes).toBe(1000);
     expect(a.files.lookup('p/q', 0)).toEqual({ visibleInFinal: false, hiddenInLayer: 1, how: 'overwritten' });
@@ -85,7 +110,10 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
   it('splits waste hidden inside the base from waste the user’s layers cause', async () => {
     const a = await analyse(
       [
-        [{ name: 'base1', content: noise(100) }, { name: 'base2', content: noise(200, 2) }],
+        [
+          { name: 'base1', content: noise(100) },
+          { name: 'base2', content: noise(200, 2) }
+        ],
         [{ name: '.wh.base1' }],
         [{ name: '.wh.base2' }, { name: 'tmp/t', content: noise(50, 3) }],
         [{ name: 'tmp/.wh.t' }]
@@ -103,7 +131,10 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
     const stanza = (p: string, status = 'install ok installed') => `Package: ${p}\nStatus: ${status}\nVersion: 1\n\n`;
     const a = await analyse(
       [
-        [{ name: 'var/lib/dpkg/status', content: stanza('a') }, { name: 'bin/sh', content: 'x', mode: 0o755 }],
+        [
+          { name: 'var/lib/dpkg/status', content: stanza('a') },
+          { name: 'bin/sh', content: 'x', mode: 0o755 }
+        ],
         [
           { name: 'var/lib/dpkg/status', content: stanza('a') + stanza('b') + stanza('c', 'deinstall ok config-files') + stanza('d') },
           { name: 'var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease', content: noise(5000) },
@@ -124,7 +155,12 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
   });
 
   it('honours config.rules: off and severity overrides', async () => {
-    const layers: TestEntry[][] = [[{ name: 'root/.cache/pip/http/x', content: noise(4096) }, { name: 'usr/bin/make', content: 'm', mode: 0o755 }]];
+    const layers: TestEntry[][] = [
+      [
+        { name: 'root/.cache/pip/http/x', content: noise(4096) },
+        { name: 'usr/bin/make', content: 'm', mode: 0o755 }
+      ]
+    ];
     const on = await analyse(layers);
     expect(on.findings.map((f) => [f.rule, f.severity, f.path])).toEqual([
       ['package-cache-in-image', 'warning', 'root/.cache/pip'],
@@ -138,7 +174,13 @@ describe('filesystem model: whiteouts, overwrites and waste', () => {
   });
 
   it('emits wasted-space only above max(minBytes, minPercent of the image)', async () => {
-    const layers: TestEntry[][] = [[{ name: 'keep', content: noise(mib(1)) }, { name: 'tmp', content: noise(300_000, 2) }], [{ name: '.wh.tmp' }]];
+    const layers: TestEntry[][] = [
+      [
+        { name: 'keep', content: noise(mib(1)) },
+        { name: 'tmp', content: noise(300_000, 2) }
+      ],
+      [{ name: '.wh.tmp' }]
+    ];
     const config = defaultConfig();
     config.waste = { minBytes: 100_000, minPercent: 5 };
     const hit = await analyse(layers, { config });

@@ -28,12 +28,7 @@ describe('readImageArchive (legacy docker save layout)', () => {
       { name: 'bin/busybox', type: 'link', linkname: './bin/sh' },
       { name: 'bin/ls', type: 'symlink', linkname: 'busybox' }
     ]);
-    const l1 = await layerTar([
-      { name: 'etc/.wh.passwd' },
-      { name: 'var/lib/', type: 'directory' },
-      { name: 'var/lib/.wh..wh..opq' },
-      { name: '.wh.tmp' }
-    ]);
+    const l1 = await layerTar([{ name: 'etc/.wh.passwd' }, { name: 'var/lib/', type: 'directory' }, { name: 'var/lib/.wh..wh..opq' }, { name: '.wh.tmp' }]);
     const { archive, diffIds, configDigest, folders } = await legacyArchive([l0, l1]);
     // Folder names sort in reverse stack order, like docker's ids often do.
     expect([...folders].sort()).toEqual([...folders].reverse());
@@ -63,7 +58,10 @@ describe('readImageArchive (legacy docker save layout)', () => {
 
   it('delivers content only to subscribers that ask, truncated to what each wants', async () => {
     const body = noise(10_000);
-    const l0 = await layerTar([{ name: 'a.bin', content: body }, { name: 'b.txt', content: 'hello' }]);
+    const l0 = await layerTar([
+      { name: 'a.bin', content: body },
+      { name: 'b.txt', content: 'hello' }
+    ]);
     const { archive } = await legacyArchive([l0]);
     const got: { who: string; path: string; length: number; truncated: boolean; head: string }[] = [];
     const mk = (who: string, want: number): LayerSubscriber => ({
@@ -140,7 +138,9 @@ describe('readImageArchive (legacy docker save layout)', () => {
     const collected = (async () => {
       for await (const c of pack) out.push(c as Buffer);
     })();
-    for await (const entry of streamOf(base).pipe(extract as unknown as NodeJS.WritableStream) as unknown as AsyncIterable<AsyncIterable<Buffer> & { header: { name: string; size: number } }>) {
+    for await (const entry of streamOf(base).pipe(extract as unknown as NodeJS.WritableStream) as unknown as AsyncIterable<
+      AsyncIterable<Buffer> & { header: { name: string; size: number } }
+    >) {
       const parts: Buffer[] = [];
       for await (const c of entry) parts.push(c);
       if (entry.header.name === 'ccc/layer.tar') {
@@ -198,7 +198,10 @@ describe('readImageArchive on broken input', () => {
   };
 
   it('rejects truncated archives at any cut with a UserError, never hanging', async () => {
-    const l0 = await layerTar([{ name: 'big.bin', content: noise(200_000) }, { name: 'x', content: 'y' }]);
+    const l0 = await layerTar([
+      { name: 'big.bin', content: noise(200_000) },
+      { name: 'x', content: 'y' }
+    ]);
     const { archive } = await legacyArchive([l0, await layerTar([{ name: 'z', content: 'z' }])]);
     const cuts = [100, 512, 1536, 50_000, Math.floor(archive.length / 2), archive.length - 3000, archive.length - 1100];
     for (const cut of cuts) {

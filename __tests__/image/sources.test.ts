@@ -70,13 +70,16 @@ describe('docker credentials', () => {
   };
 
   test('auths: user and password from `auth`, identitytoken preferred, origin never holds the secret', async () => {
-    await withConfig({ auths: { 'reg.example:5000': { auth: Buffer.from('ann:pw1').toString('base64') }, 'tok.example': { identitytoken: 'rt-1', auth: 'x' } } }, async (env, dir) => {
-      const c = await findCredentials('reg.example:5000', env);
-      expect(c).toMatchObject({ username: 'ann', password: 'pw1', origin: `auths["reg.example:5000"] in ${path.join(dir, 'config.json')} (user 'ann')` });
-      expect(c.origin).not.toContain('pw1');
-      expect(await findCredentials('tok.example', env)).toMatchObject({ identityToken: 'rt-1' });
-      expect((await findCredentials('other.example', env)).origin).toContain('no entry for other.example');
-    });
+    await withConfig(
+      { auths: { 'reg.example:5000': { auth: Buffer.from('ann:pw1').toString('base64') }, 'tok.example': { identitytoken: 'rt-1', auth: 'x' } } },
+      async (env, dir) => {
+        const c = await findCredentials('reg.example:5000', env);
+        expect(c).toMatchObject({ username: 'ann', password: 'pw1', origin: `auths["reg.example:5000"] in ${path.join(dir, 'config.json')} (user 'ann')` });
+        expect(c.origin).not.toContain('pw1');
+        expect(await findCredentials('tok.example', env)).toMatchObject({ identityToken: 'rt-1' });
+        expect((await findCredentials('other.example', env)).origin).toContain('no entry for other.example');
+      }
+    );
   });
 
   test('Docker Hub is looked up under its legacy key', async () => {
@@ -86,14 +89,17 @@ describe('docker credentials', () => {
   });
 
   test('credHelpers win over auths; `<token>` answers are identity tokens', async () => {
-    await withConfig({ credHelpers: { 'reg.example': 'iaunit' }, auths: { 'reg.example': { auth: Buffer.from('a:b').toString('base64') } } }, async (env, dir) => {
-      const bin = path.join(dir, 'bin');
-      mkdirSync(bin);
-      writeFileSync(path.join(bin, 'docker-credential-iaunit'), '#!/bin/sh\nread -r s\nprintf \'{"Username":"<token>","Secret":"rt-%s"}\' "$s"\n');
-      chmodSync(path.join(bin, 'docker-credential-iaunit'), 0o755);
-      const c = await findCredentials('reg.example', { ...env, PATH: `${bin}:${env.PATH}` });
-      expect(c).toMatchObject({ identityToken: 'rt-reg.example', origin: 'docker-credential-iaunit for reg.example (identity token)' });
-    });
+    await withConfig(
+      { credHelpers: { 'reg.example': 'iaunit' }, auths: { 'reg.example': { auth: Buffer.from('a:b').toString('base64') } } },
+      async (env, dir) => {
+        const bin = path.join(dir, 'bin');
+        mkdirSync(bin);
+        writeFileSync(path.join(bin, 'docker-credential-iaunit'), '#!/bin/sh\nread -r s\nprintf \'{"Username":"<token>","Secret":"rt-%s"}\' "$s"\n');
+        chmodSync(path.join(bin, 'docker-credential-iaunit'), 0o755);
+        const c = await findCredentials('reg.example', { ...env, PATH: `${bin}:${env.PATH}` });
+        expect(c).toMatchObject({ identityToken: 'rt-reg.example', origin: 'docker-credential-iaunit for reg.example (identity token)' });
+      }
+    );
   });
 
   test('a missing or broken config means anonymous, with the reason', async () => {

@@ -19,7 +19,10 @@ async function analyse(layers: TestEntry[][], base = 0) {
 describe('size tree', () => {
   it('expands large directories and follows a dominant child down to typescript', async () => {
     const a = await analyse([
-      [{ name: 'usr/lib/libbig.so', content: noise(mib(6)) }, { name: 'usr/share/doc/a', content: noise(mib(1), 2) }],
+      [
+        { name: 'usr/lib/libbig.so', content: noise(mib(6)) },
+        { name: 'usr/share/doc/a', content: noise(mib(1), 2) }
+      ],
       [
         { name: 'app/node_modules/typescript/lib/typescript.js', content: noise(mib(2), 3) },
         { name: 'app/node_modules/typescript/lib/tsc.js', content: noise(mib(1), 4) },
@@ -59,8 +62,14 @@ describe('size tree', () => {
 describe('largest files and files per layer', () => {
   it('ranks visible files with the layer that added them; per layer, what it added', async () => {
     const a = await analyse([
-      [{ name: 'a', content: noise(300) }, { name: 'b', content: noise(100, 2) }],
-      [{ name: 'c', content: noise(200, 3) }, { name: 'a', content: noise(50, 4) }]
+      [
+        { name: 'a', content: noise(300) },
+        { name: 'b', content: noise(100, 2) }
+      ],
+      [
+        { name: 'c', content: noise(200, 3) },
+        { name: 'a', content: noise(50, 4) }
+      ]
     ]);
     expect(a.space.largestFiles).toEqual([
       { path: 'c', bytes: 200, layer: 1 },
@@ -69,7 +78,15 @@ describe('largest files and files per layer', () => {
     ]);
     expect(a.space.layerFiles).toEqual([
       { layer: 0, files: [{ path: 'b', bytes: 100 }], count: 1, bytes: 100 },
-      { layer: 1, files: [{ path: 'c', bytes: 200 }, { path: 'a', bytes: 50 }], count: 2, bytes: 250 }
+      {
+        layer: 1,
+        files: [
+          { path: 'c', bytes: 200 },
+          { path: 'a', bytes: 50 }
+        ],
+        count: 2,
+        bytes: 250
+      }
     ]);
   });
 });
@@ -82,7 +99,10 @@ describe('wasted files: yours first, the base image’s apart', () => {
         baseWaste,
         baseWaste.map((e) => ({ name: e.name, content: noise(10, 99) })), // base layer 1 rewrites its own files (25 items)
         // your apt-get rewrites a base file: the 10-byte copy is the base's waste (item 26), not yours
-        [{ name: 'root/.npmrc', content: 'registry=x\n' }, { name: 'var/cache/debconf/t0', content: 'mine' }],
+        [
+          { name: 'root/.npmrc', content: 'registry=x\n' },
+          { name: 'var/cache/debconf/t0', content: 'mine' }
+        ],
         [{ name: 'root/.wh..npmrc' }]
       ],
       2

@@ -25,7 +25,9 @@ export function fixtureContext(dir: string): { context: string; cleanup(): void 
   rmSync(path.join(app, 'node_modules'), { recursive: true, force: true });
   // Older npm (Debian's) also asks for each package's metadata document: cache those too.
   const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
-  const specs = Object.entries(lock.packages).filter(([k]) => k).map(([k, v]) => `${k.slice(k.lastIndexOf('node_modules/') + 13)}@${v.version}`);
+  const specs = Object.entries(lock.packages)
+    .filter(([k]) => k)
+    .map(([k, v]) => `${k.slice(k.lastIndexOf('node_modules/') + 13)}@${v.version}`);
   execFileSync('npm', ['cache', 'add', ...specs, '--cache', path.join(tmp, 'npm-cache')], { stdio: 'ignore' });
   return { context: tmp, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }

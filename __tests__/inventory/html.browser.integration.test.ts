@@ -57,7 +57,12 @@ async function open(file: string): Promise<Loaded> {
 
 type Styled = { getAttribute(n: string): string | null; style: { width: string; height: string } };
 const cells = (page: Page) =>
-  page.$$eval('#map .cell', (els) => els.map((el) => { const e = el as unknown as Styled; return `${e.getAttribute('data-path')}|${e.style.width}|${e.style.height}`; }));
+  page.$$eval('#map .cell', (els) =>
+    els.map((el) => {
+      const e = el as unknown as Styled;
+      return `${e.getAttribute('data-path')}|${e.style.width}|${e.style.height}`;
+    })
+  );
 
 describe('HTML size map in headless Chromium', () => {
   it('loads a real image map without errors or requests; a layer click filters the map; zoom works', async () => {
@@ -115,12 +120,31 @@ describe('HTML size map in headless Chromium', () => {
     visible.set('app/<!--<script>x.js', { kind: 'file', layer: 4, bytes: 30_000_000, mode: 0o644 });
     visible.set('app/</script><b>bold', { kind: 'file', layer: 2, bytes: 20_000_000, mode: 0o644 });
     visible.set('app/"><svg onload=alert(2)>', { kind: 'file', layer: 3, bytes: 40_000_000, mode: 0o644 });
-    const layers = [0, 1, 2, 3, 4].map((index) => ({ index, diffId: `sha256:${index}`, size: 1, compressedSize: 1, createdBy: `RUN step ${index} <b>`, fromBase: false }));
+    const layers = [0, 1, 2, 3, 4].map((index) => ({
+      index,
+      diffId: `sha256:${index}`,
+      size: 1,
+      compressedSize: 1,
+      createdBy: `RUN step ${index} <b>`,
+      fromBase: false
+    }));
     const report: Report = {
       schemaVersion: 1,
       tool: { name: 'image-audit', version: 'test' },
       generatedAt: new Date().toISOString(),
-      image: { id: 'sha256:x', ref: '<img src=x onerror=alert(3)>', tags: [], size: 1, compressedSize: 1, layers: 5, wastedBytes: 0, userWastedBytes: 0, baseWastedBytes: 0, efficiency: 1, baseLayers: 0 },
+      image: {
+        id: 'sha256:x',
+        ref: '<img src=x onerror=alert(3)>',
+        tags: [],
+        size: 1,
+        compressedSize: 1,
+        layers: 5,
+        wastedBytes: 0,
+        userWastedBytes: 0,
+        baseWastedBytes: 0,
+        efficiency: 1,
+        baseLayers: 0
+      },
       layers,
       findings: [],
       packages: [{ type: 'npm', name: '<script>alert(4)</script>', version: '1', size: 1, layer: 0 }]

@@ -69,7 +69,12 @@ describe('package inventory', () => {
     const { inventory } = await inventoryOf('python');
     const py = inventory.packages.filter((p) => p.type === 'python');
     expect(py.map((p) => `${p.name} ${p.version}${p.dev ? ' dev' : ''}`).sort()).toEqual([
-      'idna 3.6', 'iniconfig 2.0.0 dev', 'my-service 1.0.0', 'pytest 7.4.0 dev', 'requests 2.31.0', 'six 1.16.0'
+      'idna 3.6',
+      'iniconfig 2.0.0 dev',
+      'my-service 1.0.0',
+      'pytest 7.4.0 dev',
+      'requests 2.31.0',
+      'six 1.16.0'
     ]);
     expect(find(py, 'python', 'requests')?.size).toBeGreaterThan(42000);
     expect(find(py, 'python', 'six')?.size).toBeGreaterThan(34000);
@@ -78,11 +83,13 @@ describe('package inventory', () => {
   it('reads the module list from a Go binary', async () => {
     const { inventory, tag } = await inventoryOf('go');
     const go = inventory.packages.filter((p) => p.type === 'go');
-    expect(go).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'example.com/server', version: '(devel)', path: 'server' }),
-      expect.objectContaining({ name: 'example.com/greet', version: 'v1.2.3' }),
-      expect.objectContaining({ name: 'stdlib', version: expect.stringMatching(/^go1\./) })
-    ]));
+    expect(go).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'example.com/server', version: '(devel)', path: 'server' }),
+        expect.objectContaining({ name: 'example.com/greet', version: 'v1.2.3' }),
+        expect.objectContaining({ name: 'stdlib', version: expect.stringMatching(/^go1\./) })
+      ])
+    );
     expect(tag).toBeTruthy();
   });
 

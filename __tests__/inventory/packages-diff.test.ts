@@ -10,10 +10,28 @@ const MiB = 1024 * 1024;
 const deb = (name: string, version: string, size: number, layer = 1): Package => ({ type: 'deb', name, version, size, layer, path: 'var/lib/dpkg/status' });
 
 function reports() {
-  const base = makeReport([{ instruction: 'FROM debian', size: 100, fromBase: true }, { instruction: 'RUN apt-get install -y curl', line: 3, size: 10 }]);
-  const head = makeReport([{ instruction: 'FROM debian', size: 100, fromBase: true }, { instruction: 'RUN apt-get install -y curl gcc-12', line: 7, size: 60 }]);
-  base.packages = [deb('curl', '7.88.1-10+deb12u5', 500_000), deb('libc6', '2.36-9+deb12u4', 12 * MiB, 0), deb('wget', '1.21-1', 3 * MiB), deb('tzdata', '2024a-0+deb12u1', 2 * MiB, 0)];
-  head.packages = [deb('curl', '7.88.1-10+deb12u12', 520_000), deb('libc6', '2.36-9+deb12u4', 12 * MiB, 0), deb('gcc-12', '12.2.0-14', 48 * MiB), deb('cpp-12', '12.2.0-14', 30 * MiB), deb('tzdata', '2023c-8', 2 * MiB, 0), { type: 'npm', name: '<img src=x>', version: '1.0.0', size: 10, layer: 1, path: 'app/node_modules/x/package.json' }];
+  const base = makeReport([
+    { instruction: 'FROM debian', size: 100, fromBase: true },
+    { instruction: 'RUN apt-get install -y curl', line: 3, size: 10 }
+  ]);
+  const head = makeReport([
+    { instruction: 'FROM debian', size: 100, fromBase: true },
+    { instruction: 'RUN apt-get install -y curl gcc-12', line: 7, size: 60 }
+  ]);
+  base.packages = [
+    deb('curl', '7.88.1-10+deb12u5', 500_000),
+    deb('libc6', '2.36-9+deb12u4', 12 * MiB, 0),
+    deb('wget', '1.21-1', 3 * MiB),
+    deb('tzdata', '2024a-0+deb12u1', 2 * MiB, 0)
+  ];
+  head.packages = [
+    deb('curl', '7.88.1-10+deb12u12', 520_000),
+    deb('libc6', '2.36-9+deb12u4', 12 * MiB, 0),
+    deb('gcc-12', '12.2.0-14', 48 * MiB),
+    deb('cpp-12', '12.2.0-14', 30 * MiB),
+    deb('tzdata', '2023c-8', 2 * MiB, 0),
+    { type: 'npm', name: '<img src=x>', version: '1.0.0', size: 10, layer: 1, path: 'app/node_modules/x/package.json' }
+  ];
   return { base, head };
 }
 
@@ -21,7 +39,11 @@ describe('package diff', () => {
   it('lists added, removed, upgraded and downgraded packages, largest first, with their Dockerfile line', () => {
     const { base, head } = reports();
     const d = comparePackages(base, head)!;
-    expect(d.added.map((c) => [c.name, c.size, c.line])).toEqual([['gcc-12', 48 * MiB, 7], ['cpp-12', 30 * MiB, 7], ['<img src=x>', 10, 7]]);
+    expect(d.added.map((c) => [c.name, c.size, c.line])).toEqual([
+      ['gcc-12', 48 * MiB, 7],
+      ['cpp-12', 30 * MiB, 7],
+      ['<img src=x>', 10, 7]
+    ]);
     expect(d.removed.map((c) => [c.name, c.sizeDelta, c.line])).toEqual([['wget', -3 * MiB, 3]]);
     expect(d.upgraded.map((c) => [c.name, c.baseVersion, c.version, c.sizeDelta])).toEqual([['curl', '7.88.1-10+deb12u5', '7.88.1-10+deb12u12', 20_000]]);
     expect(d.downgraded.map((c) => c.name)).toEqual(['tzdata']);

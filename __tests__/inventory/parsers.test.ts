@@ -41,7 +41,12 @@ describe('RPM header blob', () => {
     const data = Buffer.concat([strings, Buffer.alloc(1), ints]); // pad to 4-byte alignment: 28 → 29? keep offsets explicit
     const intAt = strings.length + 1;
     const entries: [number, number, number, number][] = [
-      [1000, 6, 0, 1], [1001, 6, 6, 1], [1002, 6, 12, 1], [1022, 6, 19, 1], [1009, 4, intAt, 1], [1003, 4, intAt + 4, 1]
+      [1000, 6, 0, 1],
+      [1001, 6, 6, 1],
+      [1002, 6, 12, 1],
+      [1022, 6, 19, 1],
+      [1009, 4, intAt, 1],
+      [1003, 4, intAt + 4, 1]
     ];
     const head = Buffer.alloc(8 + entries.length * 16);
     head.writeUInt32BE(entries.length, 0);
@@ -52,7 +57,14 @@ describe('RPM header blob', () => {
       head.writeInt32BE(off, 16 + i * 16);
       head.writeUInt32BE(count, 20 + i * 16);
     });
-    expect(parseRpmHeader(Buffer.concat([head, data]))).toEqual({ name: 'hello', version: '2.5.1', release: '3.fc39', epoch: 1, arch: 'x86_64', installedBytes: 20000 });
+    expect(parseRpmHeader(Buffer.concat([head, data]))).toEqual({
+      name: 'hello',
+      version: '2.5.1',
+      release: '3.fc39',
+      epoch: 1,
+      arch: 'x86_64',
+      installedBytes: 20000
+    });
     expect(parseRpmHeader(Buffer.from([0, 0, 0, 9, 0, 0, 0, 1]))).toBeUndefined();
   });
 });
@@ -64,11 +76,20 @@ describe('manifests', () => {
   });
 
   it('npm: package roots, lock keys and dev flags', () => {
-    expect(npmManifestPath('app/node_modules/@types/node/package.json')).toEqual({ appRoot: 'app', packageRoot: 'app/node_modules/@types/node', lockKey: 'node_modules/@types/node' });
+    expect(npmManifestPath('app/node_modules/@types/node/package.json')).toEqual({
+      appRoot: 'app',
+      packageRoot: 'app/node_modules/@types/node',
+      lockKey: 'node_modules/@types/node'
+    });
     expect(npmManifestPath('app/node_modules/a/lib/package.json')).toBeUndefined();
     expect(npmPackageRootOf('app/node_modules/a/node_modules/b/index.js')).toBe('app/node_modules/a/node_modules/b');
-    expect([...devKeysFromLock(JSON.stringify({ packages: { '': {}, 'node_modules/ts': { dev: true }, 'node_modules/ms': {} } }))!]).toEqual(['node_modules/ts']);
-    expect([...devKeysFromLock(JSON.stringify({ dependencies: { jest: { dev: true, dependencies: { x: { dev: true } } } } }))!]).toEqual(['node_modules/jest', 'node_modules/jest/node_modules/x']);
+    expect([...devKeysFromLock(JSON.stringify({ packages: { '': {}, 'node_modules/ts': { dev: true }, 'node_modules/ms': {} } }))!]).toEqual([
+      'node_modules/ts'
+    ]);
+    expect([...devKeysFromLock(JSON.stringify({ dependencies: { jest: { dev: true, dependencies: { x: { dev: true } } } } }))!]).toEqual([
+      'node_modules/jest',
+      'node_modules/jest/node_modules/x'
+    ]);
   });
 
   it('python: dev extras and what only they pull in', () => {
@@ -94,7 +115,11 @@ describe('manifests', () => {
   it('jars: pom.properties, also inside nested jars', () => {
     const pom = (g: string, a: string, v: string) => strToU8(`groupId=${g}\nartifactId=${a}\nversion=${v}\n`);
     const inner = zipSync({ 'META-INF/maven/org.x/lib/pom.properties': pom('org.x', 'lib', '1.2') });
-    const outer = zipSync({ 'META-INF/maven/com.a/app/pom.properties': pom('com.a', 'app', '3.0'), 'BOOT-INF/lib/lib-1.2.jar': [inner, { level: 0 }], 'x.class': new Uint8Array(100) });
+    const outer = zipSync({
+      'META-INF/maven/com.a/app/pom.properties': pom('com.a', 'app', '3.0'),
+      'BOOT-INF/lib/lib-1.2.jar': [inner, { level: 0 }],
+      'x.class': new Uint8Array(100)
+    });
     expect(readJar(outer)).toEqual([
       { group: 'com.a', artifact: 'app', version: '3.0' },
       { group: 'org.x', artifact: 'lib', version: '1.2', nested: 'BOOT-INF/lib/lib-1.2.jar' }

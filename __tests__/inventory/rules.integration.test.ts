@@ -23,7 +23,9 @@ describe('binary-cannot-start', () => {
         details: expect.objectContaining({ interpreter: '/lib64/ld-linux-x86-64.so.2', missingLibraries: ['libc.so.6'], entrypoint: true })
       })
     ]);
-    expect(findings[0].message).toMatch(/\/hello .*cannot start: its program interpreter \/lib64\/ld-linux-x86-64\.so\.2 and shared library libc\.so\.6 are not in the image/);
+    expect(findings[0].message).toMatch(
+      /\/hello .*cannot start: its program interpreter \/lib64\/ld-linux-x86-64\.so\.2 and shared library libc\.so\.6 are not in the image/
+    );
   });
 
   it('accepts the same program linked statically, and a CGO_ENABLED=0 Go binary', async () => {

@@ -50,13 +50,15 @@ describe('CycloneDX SBOM', () => {
     expect(ok).toBe(true);
     expect(bom.components).toHaveLength(packages.length);
     const purls = bom.components.map((c: { purl: string }) => c.purl);
-    expect(purls).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^pkg:deb\/debian\/jq@1\.6-[^?]+\?distro=debian-12$/),
-      'pkg:npm/typescript@5.4.5',
-      'pkg:pypi/requests@2.31.0',
-      'pkg:golang/example.com/greet@v1.2.3',
-      'pkg:maven/org.slf4j/slf4j-api@2.0.9'
-    ]));
+    expect(purls).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pkg:deb\/debian\/jq@1\.6-[^?]+\?distro=debian-12$/),
+        'pkg:npm/typescript@5.4.5',
+        'pkg:pypi/requests@2.31.0',
+        'pkg:golang/example.com/greet@v1.2.3',
+        'pkg:maven/org.slf4j/slf4j-api@2.0.9'
+      ])
+    );
     expect(bom.components.find((c: { name: string }) => c.name === 'typescript').scope).toBe('excluded');
     // A schema violation is caught (the test can fail).
     expect(validate({ ...bom, specVersion: 1.5 })).toBe(false);
@@ -64,6 +66,8 @@ describe('CycloneDX SBOM', () => {
 
   it('encodes purl parts', () => {
     expect(purlOf({ type: 'npm', name: '@types/node', version: '20.1.0' })).toBe('pkg:npm/%40types/node@20.1.0');
-    expect(purlOf({ type: 'deb', name: 'libstdc++6', version: '1:12.2.0-14' }, { id: 'ubuntu', versionId: '24.04' })).toBe('pkg:deb/ubuntu/libstdc%2B%2B6@1%3A12.2.0-14?distro=ubuntu-24.04');
+    expect(purlOf({ type: 'deb', name: 'libstdc++6', version: '1:12.2.0-14' }, { id: 'ubuntu', versionId: '24.04' })).toBe(
+      'pkg:deb/ubuntu/libstdc%2B%2B6@1%3A12.2.0-14?distro=ubuntu-24.04'
+    );
   });
 });

@@ -141,12 +141,16 @@ describe('ignore comments (hadolint compatible)', () => {
   });
 
   it('a trailing `# reason` after the rule list is allowed', async () => {
-    const f = await lint('FROM debian:12-slim\n# image-audit ignore=package-cache-not-cleaned # lists are needed at run time\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1\n');
+    const f = await lint(
+      'FROM debian:12-slim\n# image-audit ignore=package-cache-not-cleaned # lists are needed at run time\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1\n'
+    );
     expect(suppressed(f, 'package-cache-not-cleaned')).toEqual([[3, 'inline']]);
   });
 
   it('a hadolint id suppresses only the hits it stands for', async () => {
-    const f = await lint('FROM debian:12-slim\n# hadolint ignore=DL3009\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip && pip install flask\nUSER 1\n');
+    const f = await lint(
+      'FROM debian:12-slim\n# hadolint ignore=DL3009\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip && pip install flask\nUSER 1\n'
+    );
     expect(only(f, 'package-cache-not-cleaned').map((x) => [x.details?.manager, x.suppressed?.by ?? null])).toEqual([
       ['apt', 'inline'],
       ['pip', null]
@@ -154,10 +158,14 @@ describe('ignore comments (hadolint compatible)', () => {
   });
 
   it('`# image-audit global ignore=` and `# hadolint global ignore=` apply to the whole file', async () => {
-    const text = 'FROM node:latest AS a\n# image-audit global ignore=consecutive-run\nRUN a\nRUN b\n# hadolint global ignore=DL3007\nFROM node:latest\nRUN c\nRUN d\nUSER 1\n';
+    const text =
+      'FROM node:latest AS a\n# image-audit global ignore=consecutive-run\nRUN a\nRUN b\n# hadolint global ignore=DL3007\nFROM node:latest\nRUN c\nRUN d\nUSER 1\n';
     const f = await lint(text);
     expect(suppressed(f, 'consecutive-run')).toEqual([[7, 'inline']]);
-    expect(suppressed(f, 'unpinned-base-image')).toEqual([[1, 'inline'], [6, 'inline']]);
+    expect(suppressed(f, 'unpinned-base-image')).toEqual([
+      [1, 'inline'],
+      [6, 'inline']
+    ]);
   });
 
   it('`# hadolint ignore=DL3059` above the second RUN (where hadolint reports it) suppresses the group', async () => {
@@ -167,7 +175,10 @@ describe('ignore comments (hadolint compatible)', () => {
 
   it('an ignore for another instruction does not leak', async () => {
     const f = await lint('# hadolint ignore=DL3007\nFROM node:latest AS a\nFROM node:latest\nUSER 1\n');
-    expect(suppressed(f, 'unpinned-base-image')).toEqual([[2, 'inline'], [3, null]]);
+    expect(suppressed(f, 'unpinned-base-image')).toEqual([
+      [2, 'inline'],
+      [3, null]
+    ]);
   });
 });
 
@@ -213,13 +224,17 @@ describe('missing-cache-mount noise', () => {
   ])('names the right cache folder: %s', async (run, targets) => {
     const hits = await mountHits(`FROM golang:1.22 AS build\n${run}\nFROM scratch\nUSER 1\n`);
     expect(hits[hits.length - 1][2]).toEqual(targets);
-    for (const t of targets) expect(only(await lint(`FROM golang:1.22 AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').pop()?.message).toContain(`target=${t}`);
+    for (const t of targets)
+      expect(only(await lint(`FROM golang:1.22 AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').pop()?.message).toContain(`target=${t}`);
   });
 });
 
 describe('deps-after-source recognises more than COPY . .', () => {
   const depsHits = async (...lines: string[]) =>
-    only(await lint(`FROM node:20 AS build\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => [f.line, f.details?.manager]);
+    only(await lint(`FROM node:20 AS build\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => [
+      f.line,
+      f.details?.manager
+    ]);
 
   it.each([
     [['COPY package.json package-lock.json ./', 'COPY src/ ./src/', 'RUN npm ci'], [[4, 'npm']]],
@@ -279,12 +294,16 @@ describe('final-stage-root and heavy-final-base assert only what the image facts
 
   const heavy = async (text: string) => only(await lint(`${text}\nUSER 1\n`), 'heavy-final-base').map((f) => f.message);
 
-  it.each([['FROM php:8.3-apache'], ['FROM wordpress:6.5'], ['FROM ubuntu:24.04'], ['FROM ghcr.io/acme/node:20'], ['FROM node:20-alpine'], ['FROM python:3.12-slim-bookworm']])(
-    'no lighter drop-in is claimed for %s',
-    async (from) => {
-      expect(await heavy(from)).toEqual([]);
-    }
-  );
+  it.each([
+    ['FROM php:8.3-apache'],
+    ['FROM wordpress:6.5'],
+    ['FROM ubuntu:24.04'],
+    ['FROM ghcr.io/acme/node:20'],
+    ['FROM node:20-alpine'],
+    ['FROM python:3.12-slim-bookworm']
+  ])('no lighter drop-in is claimed for %s', async (from) => {
+    expect(await heavy(from)).toEqual([]);
+  });
 
   it.each([
     ['FROM php:8.3-cli', 'php:<version>-cli-alpine'],
@@ -317,7 +336,10 @@ describe('classes found with the corpus', () => {
 
   it('a cache moved by an environment variable is found where it went', async () => {
     expect(await cacheHits('ENV PIP_CACHE_DIR=/tmp/pip-cache', 'RUN pip install flask && rm -rf /tmp/pip-cache')).toEqual([]);
-    const mount = only(await lint('FROM python:3.12 AS b\nENV UV_CACHE_DIR=/opt/uv-cache\nRUN --mount=type=cache,target=/opt/uv-cache uv sync\nFROM scratch\nUSER 1\n'), 'missing-cache-mount');
+    const mount = only(
+      await lint('FROM python:3.12 AS b\nENV UV_CACHE_DIR=/opt/uv-cache\nRUN --mount=type=cache,target=/opt/uv-cache uv sync\nFROM scratch\nUSER 1\n'),
+      'missing-cache-mount'
+    );
     expect(mount).toEqual([]);
   });
 
@@ -325,7 +347,9 @@ describe('classes found with the corpus', () => {
     only(await lint(`FROM rust:1.79 AS base\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => f.line);
 
   it('cargo-chef cook is a dependency layer; a stage inherits its parent’s; COPY --from brings prepared dependencies', async () => {
-    expect(await depsHits('COPY recipe.json .', 'RUN cargo chef cook --release --recipe-path recipe.json', 'COPY . .', 'RUN cargo build --release')).toEqual([]);
+    expect(await depsHits('COPY recipe.json .', 'RUN cargo chef cook --release --recipe-path recipe.json', 'COPY . .', 'RUN cargo build --release')).toEqual(
+      []
+    );
     expect(await depsHits('COPY . .', 'RUN cargo build --release')).toEqual([3]);
     expect(await depsHits('COPY go.mod go.sum ./', 'RUN go mod download', 'FROM base AS build', 'COPY . .', 'RUN go build -o /app .')).toEqual([]);
     expect(await depsHits('COPY --from=deps /go/pkg/mod /go/pkg/mod', 'COPY . .', 'RUN go build -o /app .')).toEqual([]);
@@ -347,7 +371,14 @@ describe('deps-after-source precision', () => {
   });
 
   it('folders copied after a workspace manifest are workspace packages the install needs', async () => {
-    expect(await hits('COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY viz-lib ./viz-lib', 'RUN pnpm install --frozen-lockfile', 'COPY client ./client')).toEqual([]);
+    expect(
+      await hits(
+        'COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./',
+        'COPY viz-lib ./viz-lib',
+        'RUN pnpm install --frozen-lockfile',
+        'COPY client ./client'
+      )
+    ).toEqual([]);
     expect(await hits('COPY package.json pnpm-lock.yaml ./', 'COPY viz-lib ./viz-lib', 'RUN pnpm install --frozen-lockfile')).toEqual([4]);
   });
 

@@ -23,10 +23,17 @@ describe('no line gets the same advice twice', () => {
     const dir = fixture('lint', 'corpus');
     const twice: string[] = [];
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.Dockerfile'))) {
-      const findings = await lintDockerfile({ dockerfile: name, contents: readFileSync(`${dir}/${name}`, 'utf8'), config: defaultConfig(), context: '/nonexistent' });
+      const findings = await lintDockerfile({
+        dockerfile: name,
+        contents: readFileSync(`${dir}/${name}`, 'utf8'),
+        config: defaultConfig(),
+        context: '/nonexistent'
+      });
       const seen = new Set<string>();
       for (const f of findings) {
-        const advice = ['package-cache-not-cleaned', 'missing-cache-mount'].includes(f.rule) ? `cache ${String(f.details?.manager)}` : `${f.rule} ${String(f.details?.manager ?? '')}`;
+        const advice = ['package-cache-not-cleaned', 'missing-cache-mount'].includes(f.rule)
+          ? `cache ${String(f.details?.manager)}`
+          : `${f.rule} ${String(f.details?.manager ?? '')}`;
         const key = `${f.line} ${advice}`;
         if (seen.has(key)) twice.push(`${name}:${key}`);
         seen.add(key);

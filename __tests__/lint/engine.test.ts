@@ -39,7 +39,11 @@ describe('lintDockerfile', () => {
   it('fingerprints stay the same when lines shift, and differ per rule and file', async () => {
     const text = 'FROM node:20\nRUN apt-get update && apt-get install -y curl\n';
     const a = await lintDockerfile({ dockerfile: 'Dockerfile', contents: text, config: defaultConfig() });
-    const b = await lintDockerfile({ dockerfile: 'Dockerfile', contents: `# a comment\n\n${text.replace('FROM node:20', 'FROM   node:20')}`, config: defaultConfig() });
+    const b = await lintDockerfile({
+      dockerfile: 'Dockerfile',
+      contents: `# a comment\n\n${text.replace('FROM node:20', 'FROM   node:20')}`,
+      config: defaultConfig()
+    });
     const c = await lintDockerfile({ dockerfile: 'other/Dockerfile', contents: text, config: defaultConfig() });
     const fp = (fs: typeof a) => Object.fromEntries(fs.map((f) => [f.rule, f.fingerprint]));
     expect(fp(b)).toEqual(fp(a));
@@ -51,8 +55,14 @@ describe('lintDockerfile', () => {
   it('inline `# image-audit ignore=` marks the listed rules suppressed on the next instruction only', async () => {
     const findings = await lintFixture('inline-ignore');
     const byLine = (rule: string) => only(findings, rule).map((f) => [f.line, f.suppressed?.by ?? null]);
-    expect(byLine('package-cache-not-cleaned')).toEqual([[4, 'inline'], [5, null]]);
-    expect(byLine('apt-no-install-recommends')).toEqual([[4, 'inline'], [5, null]]);
+    expect(byLine('package-cache-not-cleaned')).toEqual([
+      [4, 'inline'],
+      [5, null]
+    ]);
+    expect(byLine('apt-no-install-recommends')).toEqual([
+      [4, 'inline'],
+      [5, null]
+    ]);
     // Both RUNs chain commands, so consecutive-run has nothing to say (hadolint DL3059).
     expect(byLine('consecutive-run')).toEqual([]);
   });
@@ -99,7 +109,9 @@ describe('lintDockerfile', () => {
 
 describe('lintRules catalogue', () => {
   it('has one file per rule, with complete metadata, and unique ids', () => {
-    const files = readdirSync(path.join(repoRoot, 'src', 'lint', 'rules')).map((f) => f.replace(/\.ts$/, '')).sort();
+    const files = readdirSync(path.join(repoRoot, 'src', 'lint', 'rules'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
     expect(lintRules.map((r) => r.id).sort()).toEqual(files);
     for (const r of lintRules) {
       expect(r.category).toBe('lint');
@@ -111,7 +123,14 @@ describe('lintRules catalogue', () => {
   });
 
   // The secrets and reports engineers own their rules' metadata; every other lint rule has both fields.
-  const OTHERS = new Set(['secret-in-run', 'secret-in-env-or-arg', 'copy-secret-file', 'secret-file-removed-later', 'missing-dockerignore', 'dockerignore-incomplete']);
+  const OTHERS = new Set([
+    'secret-in-run',
+    'secret-in-env-or-arg',
+    'copy-secret-file',
+    'secret-file-removed-later',
+    'missing-dockerignore',
+    'dockerignore-incomplete'
+  ]);
 
   it('every rule names its hadolint equivalents and has examples: the bad one fires it, the good one does not', async () => {
     for (const r of lintRules.filter((m) => !OTHERS.has(m.id))) {
@@ -139,9 +158,22 @@ describe('lintRules catalogue', () => {
 
   it('includes every rule of the contract', () => {
     const contract = [
-      'final-stage-toolchain', 'heavy-final-base', 'deps-after-source', 'package-cache-not-cleaned', 'apt-no-install-recommends',
-      'cleanup-in-separate-layer', 'consecutive-run', 'missing-cache-mount', 'secret-in-env-or-arg', 'secret-in-run', 'copy-secret-file',
-      'secret-file-removed-later', 'final-stage-root', 'missing-dockerignore', 'dockerignore-incomplete', 'unpinned-base-image'
+      'final-stage-toolchain',
+      'heavy-final-base',
+      'deps-after-source',
+      'package-cache-not-cleaned',
+      'apt-no-install-recommends',
+      'cleanup-in-separate-layer',
+      'consecutive-run',
+      'missing-cache-mount',
+      'secret-in-env-or-arg',
+      'secret-in-run',
+      'copy-secret-file',
+      'secret-file-removed-later',
+      'final-stage-root',
+      'missing-dockerignore',
+      'dockerignore-incomplete',
+      'unpinned-base-image'
     ];
     const ids = lintRules.map((r) => r.id);
     for (const id of contract) expect(ids).toContain(id);

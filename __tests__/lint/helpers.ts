@@ -9,7 +9,12 @@ import { fixture } from '../helpers/engine.js';
 
 export async function lintFixture(rel: string, opts: { file?: string; target?: string; config?: AuditConfig; context?: string } = {}): Promise<Finding[]> {
   const dir = fixture('lint', rel);
-  return lintDockerfile({ dockerfile: path.join(dir, opts.file ?? 'Dockerfile'), context: opts.context, target: opts.target, config: opts.config ?? defaultConfig() });
+  return lintDockerfile({
+    dockerfile: path.join(dir, opts.file ?? 'Dockerfile'),
+    context: opts.context,
+    target: opts.target,
+    config: opts.config ?? defaultConfig()
+  });
 }
 
 /** Writes the Dockerfile to a fresh temp folder (the context) and lints it. */

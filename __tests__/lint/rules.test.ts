@@ -87,16 +87,30 @@ describe('rule details', () => {
 
 describe('base image knowledge', () => {
   it.each([
-    ['golang:1.22', true], ['rust:1.79-slim', true], ['maven:3.9-eclipse-temurin-21', true], ['eclipse-temurin:21-jdk', true],
-    ['eclipse-temurin:21-jre', false], ['mcr.microsoft.com/dotnet/sdk:8.0', true], ['mcr.microsoft.com/dotnet/aspnet:8.0', false],
-    ['gcc:14', true], ['buildpack-deps:bookworm', true], ['node:20', false], ['gcr.io/distroless/java21-debian12', false]
+    ['golang:1.22', true],
+    ['rust:1.79-slim', true],
+    ['maven:3.9-eclipse-temurin-21', true],
+    ['eclipse-temurin:21-jdk', true],
+    ['eclipse-temurin:21-jre', false],
+    ['mcr.microsoft.com/dotnet/sdk:8.0', true],
+    ['mcr.microsoft.com/dotnet/aspnet:8.0', false],
+    ['gcc:14', true],
+    ['buildpack-deps:bookworm', true],
+    ['node:20', false],
+    ['gcr.io/distroless/java21-debian12', false]
   ])('toolchainKind(%s) is set: %s', (image, expected) => {
     expect(toolchainKind(parseImageRef(image)!) !== undefined).toBe(expected);
   });
 
   it.each([
-    ['node:20', true], ['python:3.11', true], ['python:3.11-slim', false], ['node:20-alpine', false], ['debian:bookworm', true],
-    ['debian:bookworm-slim', false], ['ghcr.io/acme/node:20', false], ['alpine:3.20', false]
+    ['node:20', true],
+    ['python:3.11', true],
+    ['python:3.11-slim', false],
+    ['node:20-alpine', false],
+    ['debian:bookworm', true],
+    ['debian:bookworm-slim', false],
+    ['ghcr.io/acme/node:20', false],
+    ['alpine:3.20', false]
   ])('lighterVariant(%s) is set: %s', (image, expected) => {
     expect(lighterVariant(parseImageRef(image)!) !== undefined).toBe(expected);
   });

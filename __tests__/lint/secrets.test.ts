@@ -63,17 +63,41 @@ describe('secret shapes', () => {
   });
 
   it.each([
-    ['NPM_TOKEN', true], ['DB_PASSWORD', true], ['apiKey', true], ['API_KEY', true], ['AWS_SECRET_ACCESS_KEY', true],
-    ['PRIVATE_KEY', true], ['NPM_AUTH', true], ['GIT_CREDENTIALS', true],
-    ['NPM_TOKEN_FILE', false], ['SSH_KEY_PATH', false], ['TOKEN_URL', false], ['AUTHOR', false], ['KEYBOARD', false], ['PWD', false], ['NODE_ENV', false]
+    ['NPM_TOKEN', true],
+    ['DB_PASSWORD', true],
+    ['apiKey', true],
+    ['API_KEY', true],
+    ['AWS_SECRET_ACCESS_KEY', true],
+    ['PRIVATE_KEY', true],
+    ['NPM_AUTH', true],
+    ['GIT_CREDENTIALS', true],
+    ['NPM_TOKEN_FILE', false],
+    ['SSH_KEY_PATH', false],
+    ['TOKEN_URL', false],
+    ['AUTHOR', false],
+    ['KEYBOARD', false],
+    ['PWD', false],
+    ['NODE_ENV', false]
   ])('isSecretName(%s) = %s', (name, expected) => {
     expect(isSecretName(name)).toBe(expected);
   });
 
   it.each([
-    ['.npmrc', true], ['app/.env', true], ['.env.production', true], ['.env.example', false], ['id_rsa', true], ['id_rsa.pub', false],
-    ['tls/server.key', true], ['certs/ca.pem', false], ['certs/fullchain.pem', false], ['private.pem', true], ['home/.aws/credentials', true],
-    ['gcp-service-account.json', true], ['package.json', false], ['.ssh/', true], ['src/keyboard.ts', false]
+    ['.npmrc', true],
+    ['app/.env', true],
+    ['.env.production', true],
+    ['.env.example', false],
+    ['id_rsa', true],
+    ['id_rsa.pub', false],
+    ['tls/server.key', true],
+    ['certs/ca.pem', false],
+    ['certs/fullchain.pem', false],
+    ['private.pem', true],
+    ['home/.aws/credentials', true],
+    ['gcp-service-account.json', true],
+    ['package.json', false],
+    ['.ssh/', true],
+    ['src/keyboard.ts', false]
   ])('secretFileKind(%s) is set: %s', (p, expected) => {
     expect(secretFileKind(p) !== undefined).toBe(expected);
   });

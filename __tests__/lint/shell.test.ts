@@ -17,7 +17,10 @@ describe('parseShell', () => {
   it('records redirections apart from words', () => {
     const [cmd] = parseShell('echo "//r/:_authToken=${T}" > /root/.npmrc 2>/dev/null');
     expect(cmd.args).toEqual(['echo', '//r/:_authToken=${T}']);
-    expect(cmd.redirects).toEqual([{ op: '>', target: '/root/.npmrc' }, { op: '>', target: '/dev/null' }]);
+    expect(cmd.redirects).toEqual([
+      { op: '>', target: '/root/.npmrc' },
+      { op: '>', target: '/dev/null' }
+    ]);
   });
 
   it('keeps $(…) in one word and treats python -m pip as pip', () => {

@@ -20,7 +20,9 @@ describe('stage awareness', () => {
   });
 
   it('the builder-stage RUN and the shipped RUN get different fingerprints although their text is equal', async () => {
-    const mount = await lintText('FROM alpine:3.20 AS a\nRUN npm ci && npm cache clean --force\nFROM alpine:3.20\nRUN npm ci && npm cache clean --force\nUSER 1\n');
+    const mount = await lintText(
+      'FROM alpine:3.20 AS a\nRUN npm ci && npm cache clean --force\nFROM alpine:3.20\nRUN npm ci && npm cache clean --force\nUSER 1\n'
+    );
     const hits = only(mount, 'missing-cache-mount');
     expect(hits).toHaveLength(2);
     expect(hits[0].fingerprint).not.toBe(hits[1].fingerprint);
@@ -42,7 +44,8 @@ describe('stage awareness', () => {
   });
 
   it('COPY --from a builder does not make the builder ship', async () => {
-    const text = 'FROM debian:12.5-slim AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12.5-slim\nCOPY --from=build /usr/bin/gcc /x\nUSER 1\n';
+    const text =
+      'FROM debian:12.5-slim AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12.5-slim\nCOPY --from=build /usr/bin/gcc /x\nUSER 1\n';
     expect(only(await lintText(text), 'package-cache-not-cleaned')).toEqual([]);
   });
 

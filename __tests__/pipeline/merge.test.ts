@@ -5,7 +5,16 @@ import { finding, makeReport } from '../compare/make-report.js';
 
 const lint = finding({ rule: 'package-cache-not-cleaned', category: 'lint', severity: 'error', file: 'Dockerfile', line: 5, fingerprint: 'a'.repeat(64) });
 const image = () =>
-  finding({ rule: 'package-cache-in-image', category: 'image', severity: 'warning', file: 'Dockerfile', line: 5, layer: 1, bytes: 40e6, fingerprint: 'b'.repeat(64) });
+  finding({
+    rule: 'package-cache-in-image',
+    category: 'image',
+    severity: 'warning',
+    file: 'Dockerfile',
+    line: 5,
+    layer: 1,
+    bytes: 40e6,
+    fingerprint: 'b'.repeat(64)
+  });
 
 describe('one finding per problem: lint and image, same cause, same line', () => {
   test('merge into the measured image finding with the higher severity; fingerprints kept', () => {

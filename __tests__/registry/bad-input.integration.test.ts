@@ -51,7 +51,10 @@ async function manifestOf(repo: string) {
 }
 
 async function failure(p: Promise<unknown>): Promise<UserError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err
+  );
   expect(e).toBeInstanceOf(UserError);
   return e as UserError;
 }
@@ -69,7 +72,9 @@ test('a corrupt blob: digest mismatch, not a gzip error', async () => {
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
   writeFileSync(file, bytes);
   const e = await failure(audit(`registry://${registry.host}/bad/corrupt:1`));
-  expect(e.message).toMatch(new RegExp(`The layer 0 from ${registry.host}/bad/corrupt:1 is corrupt: its digest is sha256:[0-9a-f]{64}, but the manifest says ${layer.digest}\\.`));
+  expect(e.message).toMatch(
+    new RegExp(`The layer 0 from ${registry.host}/bad/corrupt:1 is corrupt: its digest is sha256:[0-9a-f]{64}, but the manifest says ${layer.digest}\\.`)
+  );
 });
 
 test('a truncated blob: how many bytes arrived of how many', async () => {
@@ -77,7 +82,9 @@ test('a truncated blob: how many bytes arrived of how many', async () => {
   const half = Math.floor(layer.size / 2);
   truncateSync(registry.blobPath(layer.digest), half);
   const e = await failure(audit(`registry://${registry.host}/bad/truncated:1`));
-  expect(e.message).toMatch(new RegExp(`Layer 0 \\(${layer.digest}\\) of ${registry.host}/bad/truncated:1 is truncated: the source sent \\d+ of ${layer.size} bytes`));
+  expect(e.message).toMatch(
+    new RegExp(`Layer 0 \\(${layer.digest}\\) of ${registry.host}/bad/truncated:1 is truncated: the source sent \\d+ of ${layer.size} bytes`)
+  );
 });
 
 test('unknown media types: a layer that is not a tar, a config that is not an image', async () => {
@@ -90,7 +97,9 @@ test('unknown media types: a layer that is not a tar, a config that is not an im
   const artifact = { ...manifest, config: { ...manifest.config, mediaType: 'application/vnd.example.helm.config.v1+json' } };
   expect((await registry.request('PUT', '/v2/bad/media/manifests/artifact', JSON.stringify(artifact), { 'Content-Type': OCI })).status).toBe(201);
   const e2 = await failure(audit(`registry://${registry.host}/bad/media:artifact`));
-  expect(e2.message).toContain(`${registry.host}/bad/media:artifact is not a container image: its config has the media type application/vnd.example.helm.config.v1+json.`);
+  expect(e2.message).toContain(
+    `${registry.host}/bad/media:artifact is not a container image: its config has the media type application/vnd.example.helm.config.v1+json.`
+  );
 });
 
 test('a registry that accepts connections and never answers: a timeout, not a hang', async () => {
@@ -109,7 +118,10 @@ test('plain HTTP only for loopback names and registries listed in insecure-regis
   const other = registry.host.replace('127.0.0.1', '0.0.0.0');
   const cfg = path.join(work, 'other-config');
   mkdirSync(cfg, { recursive: true });
-  writeFileSync(path.join(cfg, 'config.json'), JSON.stringify({ auths: { [other]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } }));
+  writeFileSync(
+    path.join(cfg, 'config.json'),
+    JSON.stringify({ auths: { [other]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } })
+  );
   const e = await failure(audit(`registry://${other}/bad/media:1`, { DOCKER_CONFIG: cfg }));
   expect(e.message).toContain(`The registry ${other} does not speak HTTPS`);
   expect(e.message).toContain('insecure-registries');

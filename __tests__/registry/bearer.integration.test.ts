@@ -102,14 +102,18 @@ test('identitytoken: exchanged with the refresh_token grant', async () => {
 
 test('a token endpoint that refuses: 401 with the credentials tried', async () => {
   const cfg = dockerConfig('wrong', { auth: Buffer.from('robot:wrong').toString('base64') });
-  await expect(runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)).rejects.toThrow(
-    new RegExp(`refused access to team/app \\(401 Unauthorized\\)\\. Credentials tried: auths\\["${host.replace(/\./g, '\\.')}"\\] in .*config\\.json \\(user 'robot'\\)`)
+  await expect(
+    runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)
+  ).rejects.toThrow(
+    new RegExp(
+      `refused access to team/app \\(401 Unauthorized\\)\\. Credentials tried: auths\\["${host.replace(/\./g, '\\.')}"\\] in .*config\\.json \\(user 'robot'\\)`
+    )
   );
 });
 
 test('403: an account without pull rights is told so, with the credentials tried', async () => {
   const cfg = dockerConfig('denied', { auth: Buffer.from('intern:pw').toString('base64') });
-  await expect(runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)).rejects.toThrow(
-    /refused access to team\/app \(403 Forbidden\)\. Credentials tried: .*\(user 'intern'\)[\s\S]*check that this account may pull team\/app/
-  );
+  await expect(
+    runAudit({ image: `registry://${host}/team/app:1`, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: cfg } }, quiet)
+  ).rejects.toThrow(/refused access to team\/app \(403 Forbidden\)\. Credentials tried: .*\(user 'intern'\)[\s\S]*check that this account may pull team\/app/);
 });

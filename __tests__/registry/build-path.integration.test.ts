@@ -39,10 +39,15 @@ afterAll(async () => {
 
 describe('planning (pure)', () => {
   test('push → the registry; type=oci → archive or layout; several platforms alone → an error that says what to set', () => {
-    expect(planPublish({ platforms: ['linux/amd64', 'linux/arm64'], push: true, outputs: [] }, ['ghcr.io/a/b:1'])).toEqual({ kind: 'registry', ref: 'ghcr.io/a/b:1' });
+    expect(planPublish({ platforms: ['linux/amd64', 'linux/arm64'], push: true, outputs: [] }, ['ghcr.io/a/b:1'])).toEqual({
+      kind: 'registry',
+      ref: 'ghcr.io/a/b:1'
+    });
     expect(planPublish({ platforms: [], push: false, outputs: ['type=oci,dest=out.tar'] }, [])).toEqual({ kind: 'oci-archive', path: 'out.tar' });
     expect(planPublish({ platforms: [], push: false, outputs: ['type=oci,dest=out,tar=false'] }, [])).toEqual({ kind: 'oci-layout', path: 'out' });
-    expect(() => planPublish({ platforms: ['linux/amd64', 'linux/arm64'], push: false, outputs: [] }, [])).toThrow(/cannot be loaded[\s\S]*push: true[\s\S]*type=oci,dest=/);
+    expect(() => planPublish({ platforms: ['linux/amd64', 'linux/arm64'], push: false, outputs: [] }, [])).toThrow(
+      /cannot be loaded[\s\S]*push: true[\s\S]*type=oci,dest=/
+    );
     expect(() => planPublish({ platforms: [], push: true, outputs: [] }, [])).toThrow(/needs a tag/);
     expect(() => planPublish({ platforms: [], push: false, outputs: ['type=local,dest=x'] }, [])).toThrow(/cannot be analysed/);
   });
@@ -62,7 +67,10 @@ test('push: true with the docker driver (one platform) is analysed from the regi
   process.env.DOCKER_CONFIG = registry.dockerConfig; // buildx pushes with the CLI's credentials
   try {
     const build = parseBuildInputs({ context: ctx, tags: tag });
-    const report = await runAudit({ build, config: defaultConfig(), cwd: work, publish: { platforms: [], push: true, outputs: [] }, env: { ...process.env } }, quiet);
+    const report = await runAudit(
+      { build, config: defaultConfig(), cwd: work, publish: { platforms: [], push: true, outputs: [] }, env: { ...process.env } },
+      quiet
+    );
     expect(report.image!.compressedSizeSource).toBe('manifest');
     expect(report.image!.manifestDigest).toMatch(/^sha256:/);
     const manifest = await registry.request('GET', `/v2/built/app/manifests/${report.image!.manifestDigest}`, undefined, {

@@ -33,13 +33,24 @@ async function pushIndex(repo: string, tag: string, version: string): Promise<vo
   const manifests = [];
   for (const p of PLATFORMS) {
     registry.push(`docker-daemon:${tagFor(p, version)}`, `${repo}:${p.replace('/', '-')}-${version}`, ['--format', 'oci']);
-    const r = await registry.request('GET', `/v2/${repo}/manifests/${p.replace('/', '-')}-${version}`, undefined, { Accept: 'application/vnd.oci.image.manifest.v1+json' });
+    const r = await registry.request('GET', `/v2/${repo}/manifests/${p.replace('/', '-')}-${version}`, undefined, {
+      Accept: 'application/vnd.oci.image.manifest.v1+json'
+    });
     expect(r.status).toBe(200);
     const [os_, architecture] = p.split('/');
-    manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: r.headers['docker-content-digest'], size: r.body.length, platform: { os: os_, architecture } });
+    manifests.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: r.headers['docker-content-digest'],
+      size: r.body.length,
+      platform: { os: os_, architecture }
+    });
   }
   // BuildKit's attestation entries: unknown/unknown, annotated; they must be skipped, not analysed.
-  manifests.push({ ...manifests[0], platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': manifests[0].digest } });
+  manifests.push({
+    ...manifests[0],
+    platform: { os: 'unknown', architecture: 'unknown' },
+    annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': manifests[0].digest }
+  });
   const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests });
   const put = await registry.request('PUT', `/v2/${repo}/manifests/${tag}`, index, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' });
   expect(put.status).toBe(201);
@@ -56,7 +67,10 @@ beforeAll(async () => {
     // A secret in the arm64 image only (head): the gate must see it although amd64 comes first.
     writeFileSync(path.join(ctx, 'amd64.env'), 'MODE=plain\n');
     writeFileSync(path.join(ctx, 'arm64.env'), version === 'head' ? `GITHUB_TOKEN=${armSecret}\n` : 'MODE=plain\n');
-    writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}.bin /app.bin\nCOPY ${TARGETARCH}.env /app/.env\nCOPY Dockerfile /Dockerfile\n');
+    writeFileSync(
+      path.join(ctx, 'Dockerfile'),
+      'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}.bin /app.bin\nCOPY ${TARGETARCH}.env /app/.env\nCOPY Dockerfile /Dockerfile\n'
+    );
     for (const p of PLATFORMS) {
       execFileSync('docker', ['buildx', 'build', '--platform', p, '--load', '-t', tagFor(p, version), ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
       sizes[`${version} ${p}`] = inspect(tagFor(p, version)).Size;
@@ -74,7 +88,10 @@ afterAll(async () => {
 });
 
 const audit = (tag: string, platform?: string): Promise<Report> =>
-  runAudit({ image: `registry://${registry.host}/multi/app:${tag}`, platform, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: registry.dockerConfig } }, quiet);
+  runAudit(
+    { image: `registry://${registry.host}/multi/app:${tag}`, platform, config: defaultConfig(), env: { ...process.env, DOCKER_CONFIG: registry.dockerConfig } },
+    quiet
+  );
 
 test('--platform picks one platform of the index', async () => {
   const arm = await audit('head', 'linux/arm64');
@@ -106,9 +123,7 @@ test('--platform all analyses every platform, skips the attestation, and diffs e
 
   const base = await audit('base', 'all');
   const diff = compareReports(base, head, 'main');
-  expect(diff.platforms!.map((d) => [d.platform, d.head!.size - d.base!.size])).toEqual(
-    PLATFORMS.map((p) => [p, sizes[`head ${p}`] - sizes[`base ${p}`]])
-  );
+  expect(diff.platforms!.map((d) => [d.platform, d.head!.size - d.base!.size])).toEqual(PLATFORMS.map((p) => [p, sizes[`head ${p}`] - sizes[`base ${p}`]]));
   const comment = renderComment(head, diff, { marker: '<!-- t -->' });
   expect(comment).toContain('#### Platforms (2), each against the same platform of the base');
   const armRow = comment.split('\n').find((l) => l.startsWith('| linux/arm64 |'))!;

@@ -67,7 +67,13 @@ test('engine, registry, oci-layout, docker-archive and oci-archive agree on size
   for (const [name, r] of Object.entries(reports)) {
     const img = r.image!;
     const same = { size: img.size, layers: img.layers, wasted: img.wastedBytes, efficiency: img.efficiency };
-    expect({ name, ...same }).toEqual({ name, size: inspected.Size, layers: inspected.RootFS.Layers.length, wasted: engine.wastedBytes, efficiency: engine.efficiency });
+    expect({ name, ...same }).toEqual({
+      name,
+      size: inspected.Size,
+      layers: inspected.RootFS.Layers.length,
+      wasted: engine.wastedBytes,
+      efficiency: engine.efficiency
+    });
     // Converting to OCI (skopeo oci:) rewrites the config, so only Docker-format copies keep the image id.
     if (!name.startsWith('oci')) expect({ name, id: img.id }).toEqual({ name, id: inspected.Id });
     expect(r.layers.map((l) => [l.diffId, l.size, l.wastedBytes])).toEqual(reports.engine.layers.map((l) => [l.diffId, l.size, l.wastedBytes]));
@@ -76,7 +82,8 @@ test('engine, registry, oci-layout, docker-archive and oci-archive agree on size
   // Compressed sizes: exact from manifests, estimated where the source has none.
   expect(engine.compressedSizeSource).toBe('estimate');
   expect(reports['docker-archive'].image!.compressedSizeSource).toBe('estimate');
-  for (const name of ['registry', 'oci-layout', 'oci-archive']) expect({ name, src: reports[name].image!.compressedSizeSource }).toEqual({ name, src: 'manifest' });
+  for (const name of ['registry', 'oci-layout', 'oci-archive'])
+    expect({ name, src: reports[name].image!.compressedSizeSource }).toEqual({ name, src: 'manifest' });
   const manifest = await registry.request('GET', '/v2/one-number/app/manifests/1', undefined, {
     Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
   });
@@ -115,6 +122,8 @@ test('baseline-image: registry://… is analysed from the registry without pulli
   expect(baseline?.label).toBe(image);
   expect(baseline?.report.image?.size).toBe(inspect(TAG).Size);
   expect(baseline?.report.image?.compressedSizeSource).toBe('manifest');
-  const pulled = execFileSync('sh', ['-c', 'docker image inspect "$0" >/dev/null 2>&1 && echo yes || echo no', `${registry.host}/one-number/app:1`], { encoding: 'utf8' });
+  const pulled = execFileSync('sh', ['-c', 'docker image inspect "$0" >/dev/null 2>&1 && echo yes || echo no', `${registry.host}/one-number/app:1`], {
+    encoding: 'utf8'
+  });
   expect(pulled.trim()).toBe('no');
 });

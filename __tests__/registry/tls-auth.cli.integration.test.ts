@@ -39,7 +39,11 @@ afterAll(async () => {
 });
 
 test('TLS with a custom CA through NODE_EXTRA_CA_CERTS, credentials from DOCKER_CONFIG, no engine', async () => {
-  const r = await runCli(['audit', '--image', ref, '--format', 'json'], { ...noEngine, NODE_EXTRA_CA_CERTS: registry.caFile!, DOCKER_CONFIG: registry.dockerConfig });
+  const r = await runCli(['audit', '--image', ref, '--format', 'json'], {
+    ...noEngine,
+    NODE_EXTRA_CA_CERTS: registry.caFile!,
+    DOCKER_CONFIG: registry.dockerConfig
+  });
   expect(r.stderr).not.toContain(registry.password);
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as Report;
@@ -58,7 +62,10 @@ test('an untrusted certificate says how to trust it', async () => {
 test('401: the message names the credentials tried and how to log in, never the password', async () => {
   const wrong = path.join(work, 'wrong-config');
   mkdirSync(wrong, { recursive: true });
-  writeFileSync(path.join(wrong, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:not-the-password`).toString('base64') } } }));
+  writeFileSync(
+    path.join(wrong, 'config.json'),
+    JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:not-the-password`).toString('base64') } } })
+  );
   const r = await runCli(['audit', '--image', ref], { ...noEngine, NODE_EXTRA_CA_CERTS: registry.caFile!, DOCKER_CONFIG: wrong });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('(401 Unauthorized)');

@@ -46,7 +46,12 @@ test('the layout really has zstd layers', () => {
 
 test('Node 24 (the action runtime) reads zstd layers: same size as the engine', async () => {
   const node24 = process.env.IMAGE_AUDIT_NODE24 ?? execFileSync('bash', [path.join(repoRoot, 'scripts/node24.sh')], { encoding: 'utf8' }).trim();
-  const r = await runCli(['audit', '--image', `oci-layout://${layout}:z`, '--format', 'json'], { DOCKER_HOST: `unix://${path.join(work, 'dead.sock')}` }, repoRoot, node24);
+  const r = await runCli(
+    ['audit', '--image', `oci-layout://${layout}:z`, '--format', 'json'],
+    { DOCKER_HOST: `unix://${path.join(work, 'dead.sock')}` },
+    repoRoot,
+    node24
+  );
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as Report;
   expect(report.image!.size).toBe(inspect(TAG).Size);
@@ -58,6 +63,10 @@ test('this runtime: reads zstd when zlib has it, else says which Node versions d
   if (typeof (zlib as unknown as Record<string, unknown>).createZstdDecompress === 'function') {
     expect((await audit).image!.size).toBe(inspect(TAG).Size);
   } else {
-    await expect(audit).rejects.toThrow(new RegExp(`compressed with zstd, which this Node.js runtime \\(${process.version.replace(/\./g, '\\.')}\\) cannot decompress[\\s\\S]*Node\\.js 22\\.15\\+ / 23\\.8\\+ / 24`));
+    await expect(audit).rejects.toThrow(
+      new RegExp(
+        `compressed with zstd, which this Node.js runtime \\(${process.version.replace(/\./g, '\\.')}\\) cannot decompress[\\s\\S]*Node\\.js 22\\.15\\+ / 23\\.8\\+ / 24`
+      )
+    );
   }
 });

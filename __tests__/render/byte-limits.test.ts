@@ -14,7 +14,9 @@ const cjk = (i: number) => `日本語のディレクトリ/設定ファイル${i
 function multiByteReport(findings: number, layers: number) {
   const head = makeReport(
     Array.from({ length: layers }, (_, i) => ({ instruction: `COPY ${cjk(i)} /app/${cjk(i)}`, line: i + 2, size: 1000 + i })),
-    Array.from({ length: findings }, (_, i) => finding({ rule: `rule-${i}`, message: `${cjk(i)} がイメージに残っています 🚨`, file: 'Dockerfile', line: i + 1, path: cjk(i) }))
+    Array.from({ length: findings }, (_, i) =>
+      finding({ rule: `rule-${i}`, message: `${cjk(i)} がイメージに残っています 🚨`, file: 'Dockerfile', line: i + 1, path: cjk(i) })
+    )
   );
   // Half the findings are already on base: both the new and the "already on base" tables fill up.
   const base = makeReport([{ instruction: 'RUN base', line: 1, size: 10 }], head.findings.slice(0, findings / 2));

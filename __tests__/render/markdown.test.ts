@@ -61,9 +61,10 @@ describe('renderComment', () => {
 
   test('escapes Dockerfile text in step and finding rows', () => {
     const evil = 'RUN echo "| `x` <script> @octocat" > /f';
-    const h = makeReport([...baseLayers, { instruction: evil, line: 3, size: MiB }], [
-      finding({ rule: 'x', message: 'uses <b>|`@admins`|</b>', file: 'docker/<evil>|.Dockerfile', line: 3 })
-    ]);
+    const h = makeReport(
+      [...baseLayers, { instruction: evil, line: 3, size: MiB }],
+      [finding({ rule: 'x', message: 'uses <b>|`@admins`|</b>', file: 'docker/<evil>|.Dockerfile', line: 3 })]
+    );
     const out = renderComment(h, compareReports(base, h), { marker });
     // Every row of a table has exactly as many cell separators as its header: no pipe leaked from user text.
     let columns = 0;
@@ -84,7 +85,14 @@ describe('renderComment', () => {
 
   test('secret findings show only the masked form', () => {
     const value = 'AKIAIOSFODNN7EXAMPLE';
-    const secret = finding({ rule: 'aws-access-key', category: 'secret', severity: 'error', masked: 'AKIA…LE', path: 'root/.aws/credentials', message: `found ${value}` });
+    const secret = finding({
+      rule: 'aws-access-key',
+      category: 'secret',
+      severity: 'error',
+      masked: 'AKIA…LE',
+      path: 'root/.aws/credentials',
+      message: `found ${value}`
+    });
     const out = renderComment(makeReport(baseLayers, [secret]), undefined, { marker });
     expect(out).toContain('AKIA…LE');
     expect(out).not.toContain(value);
@@ -107,7 +115,10 @@ describe('renderComment', () => {
     expect(out.length).toBeLessThanOrEqual(65_000);
     expect(out.startsWith(marker)).toBe(true);
     expect(out).toContain('Shortened to fit a PR comment; see [the job summary](https://example.test/run/1) for everything');
-    const huge = makeReport(layers, many.map((f) => ({ ...f, message: 'z'.repeat(5000) })));
+    const huge = makeReport(
+      layers,
+      many.map((f) => ({ ...f, message: 'z'.repeat(5000) }))
+    );
     const hugeOut = renderComment(huge, compareReports(base, huge), { marker });
     expect(hugeOut.length).toBeLessThanOrEqual(65_000);
     expect(hugeOut).toContain('see the job summary of this run for everything');

@@ -72,7 +72,7 @@ function slots(root: Json): Slot[] {
   const out: Slot[] = [];
   const walk = (node: Json) => {
     if (Array.isArray(node)) node.forEach((v, i) => (out.push({ parent: node, key: i, value: v }), walk(v)));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) out.push({ parent: node, key: k, value: v }), walk(v);
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (out.push({ parent: node, key: k, value: v }), walk(v));
   };
   walk(root);
   return out;
@@ -220,7 +220,11 @@ describe('report fuzz: validator, then every renderer', () => {
         expect({ where, fits: utf8(outputs.commentDiff) <= COMMENT_LIMIT && utf8(outputs.summary) <= SUMMARY_LIMIT }).toEqual({ where, fits: true });
 
         const text = renderText(report);
-        expect({ where, commandLines: text.split('\n').filter((l) => l.startsWith('::')), controls: /[\u0000-\u0009\u000B-\u001F\u001B]/.test(text) }).toEqual({ where, commandLines: [], controls: false });
+        expect({ where, commandLines: text.split('\n').filter((l) => l.startsWith('::')), controls: /[\u0000-\u0009\u000B-\u001F\u001B]/.test(text) }).toEqual({
+          where,
+          commandLines: [],
+          controls: false
+        });
 
         const sarif = JSON.parse(renderSarif(report, { root: '/work' }));
         for (const r of sarif.runs[0].results) {

@@ -85,9 +85,26 @@ describe('renderSarif', () => {
   it('points image and secret findings at the Dockerfile step, or at a logical location', () => {
     const masked = 'ghp_…r8';
     const findings: Finding[] = [
-      { rule: 'secret-file', severity: 'error', category: 'secret', message: 'A GitHub token in app/.env', path: 'app/.env', masked, layer: 3, line: 7, fingerprint: 'a'.repeat(64) },
+      {
+        rule: 'secret-file',
+        severity: 'error',
+        category: 'secret',
+        message: 'A GitHub token in app/.env',
+        path: 'app/.env',
+        masked,
+        layer: 3,
+        line: 7,
+        fingerprint: 'a'.repeat(64)
+      },
       { rule: 'wasted-space', severity: 'warning', category: 'image', message: '40 MB hidden', bytes: 40e6, layer: 2, fingerprint: 'b'.repeat(64) },
-      { rule: 'custom-rule', severity: 'info', category: 'image', message: 'from another stage', fingerprint: 'c'.repeat(64), suppressed: { by: 'fingerprint', reason: 'known' } }
+      {
+        rule: 'custom-rule',
+        severity: 'info',
+        category: 'image',
+        message: 'from another stage',
+        fingerprint: 'c'.repeat(64),
+        suppressed: { by: 'fingerprint', reason: 'known' }
+      }
     ];
     const withFile = JSON.parse(renderSarif(report(findings, { dockerfile: './docker/Dockerfile' })));
     validateSarif(withFile);
@@ -110,10 +127,17 @@ describe('renderSarif', () => {
 
   it('uses extraRules metadata for rules of other stages', () => {
     const extra: RuleMeta = {
-      id: 'custom-rule', category: 'image', defaultSeverity: 'info', shortDescription: 'Something custom', fullDescription: 'Longer text.',
-      help: 'Fix it.', tags: ['size']
+      id: 'custom-rule',
+      category: 'image',
+      defaultSeverity: 'info',
+      shortDescription: 'Something custom',
+      fullDescription: 'Longer text.',
+      help: 'Fix it.',
+      tags: ['size']
     };
-    const sarif = JSON.parse(renderSarif(report([{ rule: 'custom-rule', severity: 'info', category: 'image', message: 'm', fingerprint: 'd'.repeat(64) }]), { extraRules: [extra] }));
+    const sarif = JSON.parse(
+      renderSarif(report([{ rule: 'custom-rule', severity: 'info', category: 'image', message: 'm', fingerprint: 'd'.repeat(64) }]), { extraRules: [extra] })
+    );
     validateSarif(sarif);
     expect(sarif.runs[0].tool.driver.rules[0].shortDescription.text).toBe('Something custom');
   });

@@ -6,7 +6,18 @@ import { parseReport, readReportFile } from '../../src/report/read.js';
 import { UserError } from '../../src/util/errors.js';
 
 describe('baseline report files', () => {
-  const image = { id: 'sha256:1', tags: [], size: 1, compressedSize: 1, layers: 1, wastedBytes: 0, userWastedBytes: 0, baseWastedBytes: 0, efficiency: 1, baseLayers: 0 };
+  const image = {
+    id: 'sha256:1',
+    tags: [],
+    size: 1,
+    compressedSize: 1,
+    layers: 1,
+    wastedBytes: 0,
+    userWastedBytes: 0,
+    baseWastedBytes: 0,
+    efficiency: 1,
+    baseLayers: 0
+  };
   const minimal = { schemaVersion: 1, tool: { name: 'image-audit', version: '0.1.0' }, generatedAt: 'x', layers: [], findings: [], image };
 
   test('a saved report round-trips', () => expect(parseReport(JSON.stringify(minimal), 'r').image!.size).toBe(1));

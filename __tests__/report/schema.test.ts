@@ -16,7 +16,12 @@ const report = (): Report => {
       { instruction: 'FROM base', size: 1000, fromBase: true },
       { instruction: 'RUN make', line: 3, size: 5000, wasted: 100 }
     ],
-    [finding({ rule: 'a' }), finding({ rule: 'b' }), finding({ rule: 'c' }), finding({ rule: 'd', category: 'secret', severity: 'error', masked: 'ghp_…xy', path: 'root/.npmrc', layer: 1 })]
+    [
+      finding({ rule: 'a' }),
+      finding({ rule: 'b' }),
+      finding({ rule: 'c' }),
+      finding({ rule: 'd', category: 'secret', severity: 'error', masked: 'ghp_…xy', path: 'root/.npmrc', layer: 1 })
+    ]
   );
   r.wastedFiles = [{ path: 'a/b', bytes: 100, addedInLayer: 0, hiddenInLayer: 1, how: 'deleted' }];
   r.verdict = { passed: true, checks: [{ name: 'max-size', limit: '1 MB', actual: '6 kB', passed: true }], summary: 'passed' };
@@ -52,7 +57,11 @@ describe('validateReport', () => {
     ['a fractional byte count', (r) => (r.wastedFiles[0].bytes = 1.5), 'wastedFiles[0].bytes: expected an integer, got a fraction'],
     ['an over-long message', (r) => (r.findings[1].message = 'x'.repeat(70_000)), 'findings[1].message: longer than 65536 characters'],
     ['an efficiency above 1', (r) => (r.image.efficiency = 2), 'image.efficiency: greater than 1'],
-    ['a bad suppression kind', (r) => (r.findings[0].suppressed = { by: 'me' }), 'findings[0].suppressed.by: expected one of fingerprint|rule-path|allowlist|inline'],
+    [
+      'a bad suppression kind',
+      (r) => (r.findings[0].suppressed = { by: 'me' }),
+      'findings[0].suppressed.by: expected one of fingerprint|rule-path|allowlist|inline'
+    ],
     ['a line 0', (r) => (r.findings[0].line = 0), 'findings[0].line: less than 1'],
     ['a string layer index', (r) => (r.findings[3].layer = '1'), 'findings[3].layer: expected number, got string'],
     ['a label key with a space', (r) => (r.image.config = { labels: { 'a b': 3 } }), 'image.config.labels["a b"]: expected string, got number']

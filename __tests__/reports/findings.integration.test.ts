@@ -15,8 +15,16 @@ requireEngine();
 const SINGLE = 'reports-find-c-single:latest';
 const SCRATCH = 'reports-find-c-scratch:latest';
 const APT = 'reports-find-apt:latest';
-const audit = (tag: string, dir: string, ...more: string[]) =>
-  ['audit', '--image', tag, '--file', `fixtures/reports/${dir}/Dockerfile`, '--context', `fixtures/reports/${dir}`, ...more];
+const audit = (tag: string, dir: string, ...more: string[]) => [
+  'audit',
+  '--image',
+  tag,
+  '--file',
+  `fixtures/reports/${dir}/Dockerfile`,
+  '--context',
+  `fixtures/reports/${dir}`,
+  ...more
+];
 
 beforeAll(() => {
   buildFixture(fixture('reports', 'c-single'), SINGLE);

@@ -84,7 +84,16 @@ describe('a Debian base with its own waste: yours first', () => {
   });
 
   test('--all-waste lists the base image’s files too', async () => {
-    const r = await cli(['audit', '--image', WASTE_TAG, '--file', 'fixtures/reports/token-removed/Dockerfile', '--context', 'fixtures/reports/token-removed', '--all-waste']);
+    const r = await cli([
+      'audit',
+      '--image',
+      WASTE_TAG,
+      '--file',
+      'fixtures/reports/token-removed/Dockerfile',
+      '--context',
+      'fixtures/reports/token-removed',
+      '--all-waste'
+    ]);
     expect(r.stdout).toContain("Wasted files, the base image's:");
     const section = r.stdout.slice(r.stdout.indexOf('Wasted files, yours'), r.stdout.indexOf('\n\n', r.stdout.indexOf('Wasted files, yours')));
     expect(section).toMatch(/\/var\/cache\/debconf/);

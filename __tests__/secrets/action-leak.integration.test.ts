@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => gh.stop());
 
-
 test('a token passed as a build arg and written to a deleted .npmrc is reported but never printed', async () => {
   const token = gen.npmToken();
   const ctx = renderFixture('npmrc-deleted');
@@ -30,7 +29,14 @@ test('a token passed as a build arg and written to a deleted .npmrc is reported 
     apiUrl: gh.url,
     eventName: 'pull_request',
     eventPath,
-    inputs: { context: '.', 'build-args': `NPM_TOKEN=${token}`, baseline: 'none', 'check-name': 'image-audit', 'sarif-file': 'audit.sarif', tags: 'ia-test-secrets-action-leak' }
+    inputs: {
+      context: '.',
+      'build-args': `NPM_TOKEN=${token}`,
+      baseline: 'none',
+      'check-name': 'image-audit',
+      'sarif-file': 'audit.sarif',
+      tags: 'ia-test-secrets-action-leak'
+    }
   });
   const { code, stdout, stderr } = await runActionBundle(step.env, ctx);
 
@@ -53,7 +59,10 @@ test('a token passed as a build arg and written to a deleted .npmrc is reported 
     'github requests': JSON.stringify(gh.requests)
   };
   // `::add-mask::` is how the runner is told to mask the value: the one place the value must be sent.
-  places.stdout = places.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  places.stdout = places.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
   for (const [where, text] of Object.entries(places)) {
     expect({ where, leaked: text.includes(token) || text.includes(token.slice(4, 30)) }).toEqual({ where, leaked: false });
   }

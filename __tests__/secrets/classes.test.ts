@@ -59,7 +59,8 @@ describe('token families', () => {
   });
 
   test('Stripe rk_/sk_ with live and prod are errors; test keys are reported as info, not dropped', () => {
-    for (const t of [`sk_live_${alnum(24)}`, `rk_live_${alnum(24)}`, `sk_prod_${alnum(99)}`, `rk_prod_${alnum(40)}`]) expect(found(t)).toEqual([['stripe-live-key', t, 'error']]);
+    for (const t of [`sk_live_${alnum(24)}`, `rk_live_${alnum(24)}`, `sk_prod_${alnum(99)}`, `rk_prod_${alnum(40)}`])
+      expect(found(t)).toEqual([['stripe-live-key', t, 'error']]);
     expect(found(`sk_test_${alnum(30)}`)[0][2]).toBe('info');
     expect(ids(`task_test_${alnum(30)}`)).toEqual([]);
     expect(ids(`pk_live_${alnum(24)}`)).toEqual([]);
@@ -177,10 +178,16 @@ describe('value boundaries', () => {
 describe('LABEL keys with dots and dashes', () => {
   test('parse as key=value and are reported once (config), not again from history', () => {
     const key = gen.googleApiKey();
-    const runtime: Runtime = { ...nodeRuntime({ logger: { info: () => {}, debug: () => {}, warning: () => {}, group: (_n, fn) => fn() } as Logger }), maskSecret: () => {} };
+    const runtime: Runtime = {
+      ...nodeRuntime({ logger: { info: () => {}, debug: () => {}, warning: () => {}, group: (_n, fn) => fn() } as Logger }),
+      maskSecret: () => {}
+    };
     const scan = createSecretScan({ config: defaultConfig(), runtime });
     const history: HistoryEntry[] = [{ createdBy: `LABEL com.example.maps-key=${key} org.opencontainers.image.source=https://x.example/r`, emptyLayer: true }];
-    const findings = scan.findings({ image: { history, config: { labels: { 'com.example.maps-key': key, 'org.opencontainers.image.source': 'https://x.example/r' } } }, layers: [] });
+    const findings = scan.findings({
+      image: { history, config: { labels: { 'com.example.maps-key': key, 'org.opencontainers.image.source': 'https://x.example/r' } } },
+      layers: []
+    });
     expect(findings.map((f) => [f.rule, f.details?.location])).toEqual([['secret-config', 'config:Labels:com.example.maps-key']]);
   });
 });

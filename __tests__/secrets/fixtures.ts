@@ -29,7 +29,10 @@ export function renderFixture(name: string, vars: Record<string, string> = {}, f
 }
 
 /** Builds a rendered fixture as `ia-test-secrets-<name>`; build args given as NAME → value. */
-export function buildSecretFixture(name: string, opts: { vars?: Record<string, string>; files?: Record<string, string>; buildArgs?: Record<string, string> } = {}) {
+export function buildSecretFixture(
+  name: string,
+  opts: { vars?: Record<string, string>; files?: Record<string, string>; buildArgs?: Record<string, string> } = {}
+) {
   const dir = renderFixture(name, opts.vars, opts.files);
   const tag = `ia-test-secrets-${name}`;
   const args = Object.entries(opts.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
@@ -54,7 +57,10 @@ export function capturingRuntime(): CapturedRuntime {
   return { ...nodeRuntime({ logger: log }), maskSecret: (v) => masked.push(v), lines, masked };
 }
 
-export async function scanImage(ref: string, config: AuditConfig = defaultConfig()): Promise<{ analysis: ImageAnalysis; findings: Finding[]; scan: SecretScan; runtime: CapturedRuntime }> {
+export async function scanImage(
+  ref: string,
+  config: AuditConfig = defaultConfig()
+): Promise<{ analysis: ImageAnalysis; findings: Finding[]; scan: SecretScan; runtime: CapturedRuntime }> {
   const runtime = capturingRuntime();
   const scan = createSecretScan({ config, runtime });
   const analysis = await analyseImage({ ref, runtime, config, subscribers: [scan.subscriber] });

@@ -45,8 +45,7 @@ export const npmToken = () => `npm_${mixed(BASE62, 36)}`;
 export const awsAccessKeyId = (prefix: 'AKIA' | 'ASIA' = 'AKIA') => prefix + randomFrom(BASE32, 16);
 export const awsSecretAccessKey = () => mixed(BASE64, 40);
 export const slackBotToken = () => `xoxb-${randomFrom('0123456789', 12)}-${randomFrom('0123456789', 13)}-${mixed(BASE62, 24)}`;
-export const slackWebhook = () =>
-  `https://hooks.slack.com/services/T${randomFrom(UPPER_DIGITS, 8)}/B${randomFrom(UPPER_DIGITS, 10)}/${mixed(BASE62, 24)}`;
+export const slackWebhook = () => `https://hooks.slack.com/services/T${randomFrom(UPPER_DIGITS, 8)}/B${randomFrom(UPPER_DIGITS, 10)}/${mixed(BASE62, 24)}`;
 export const stripeLiveKey = (kind: 'sk' | 'rk' = 'sk') => `${kind}_live_${mixed(BASE62, 99)}`;
 export const googleApiKey = () => `AIza${mixed(BASE62 + '_-', 35)}`;
 /** A password-like value with no recognisable shape (for name-based rules and URLs). */
@@ -58,13 +57,26 @@ export type PemKind = 'rsa-pkcs1' | 'pkcs8' | 'ec' | 'ed25519' | 'openssh' | 'en
 export function privateKeyPem(kind: PemKind = 'pkcs8'): string {
   switch (kind) {
     case 'rsa-pkcs1':
-      return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' }
+      }).privateKey;
     case 'pkcs8':
-      return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' }
+      }).privateKey;
     case 'ec':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+        privateKeyEncoding: { type: 'sec1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' }
+      }).privateKey;
     case 'ed25519':
-      return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+        .privateKey;
     case 'encrypted':
       return generateKeyPairSync('rsa', {
         modulusLength: 2048,
@@ -105,8 +117,22 @@ export function jwtToken(): string {
 export const urlWithPassword = (pw = password()) => ({ url: `https://deploy:${pw}@git.acme-corp.net/org/repo.git`, password: pw });
 
 export type Family =
-  | 'github-classic' | 'github-fine-grained' | 'gitlab' | 'npm' | 'npmrc-auth' | 'aws-key-id' | 'aws-secret' | 'slack-token'
-  | 'slack-webhook' | 'stripe' | 'google-api-key' | 'private-key' | 'service-account' | 'jwt' | 'url-password' | 'env-name';
+  | 'github-classic'
+  | 'github-fine-grained'
+  | 'gitlab'
+  | 'npm'
+  | 'npmrc-auth'
+  | 'aws-key-id'
+  | 'aws-secret'
+  | 'slack-token'
+  | 'slack-webhook'
+  | 'stripe'
+  | 'google-api-key'
+  | 'private-key'
+  | 'service-account'
+  | 'jwt'
+  | 'url-password'
+  | 'env-name';
 
 export interface Planted {
   family: Family;
@@ -137,11 +163,21 @@ export function plantAll(): Planted[] {
   const url = urlWithPassword();
   const envPw = password(14);
   return [
-    { family: 'github-classic', value: gh, file: 'app/scripts/release.sh', content: `#!/bin/sh\ncurl -H "Authorization: token ${gh}" https://api.github.com/user\n` },
+    {
+      family: 'github-classic',
+      value: gh,
+      file: 'app/scripts/release.sh',
+      content: `#!/bin/sh\ncurl -H "Authorization: token ${gh}" https://api.github.com/user\n`
+    },
     { family: 'github-fine-grained', value: fg, file: 'app/config/github.yml', content: `github:\n  token: ${fg}\n` },
     { family: 'gitlab', value: gl, file: 'app/.gitlab-token', content: `${gl}\n` },
     { family: 'npm', value: npm, file: 'home/node/.npmrc', content: `//registry.npmjs.org/:_authToken=${npm}\n` },
-    { family: 'npmrc-auth', value: legacyNpm, file: 'root/.npmrc', content: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${legacyNpm}\n` },
+    {
+      family: 'npmrc-auth',
+      value: legacyNpm,
+      file: 'root/.npmrc',
+      content: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${legacyNpm}\n`
+    },
     { family: 'aws-key-id', value: akid, file: 'root/.aws/credentials', content: `[default]\naws_access_key_id = ${akid}\naws_secret_access_key = ${aws}\n` },
     { family: 'aws-secret', value: aws, file: 'root/.aws/credentials', content: '' },
     { family: 'slack-token', value: slack, file: 'app/config/slack.json', content: `{"botToken": "${slack}"}\n` },

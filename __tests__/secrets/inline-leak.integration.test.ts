@@ -63,7 +63,18 @@ describe('inline Dockerfile secrets never reach the log', () => {
     const { dir, secrets } = plant();
     const r = spawnSync(
       actionNode,
-      [path.join(repoRoot, 'dist', 'cli.js'), 'audit', '--file', path.join(dir, 'Dockerfile'), '--context', dir, '--tag', 'secrets-inline-cli', '--format', 'text'],
+      [
+        path.join(repoRoot, 'dist', 'cli.js'),
+        'audit',
+        '--file',
+        path.join(dir, 'Dockerfile'),
+        '--context',
+        dir,
+        '--tag',
+        'secrets-inline-cli',
+        '--format',
+        'text'
+      ],
       { cwd: dir, encoding: 'utf8', env: { ...process.env }, maxBuffer: 64 << 20 }
     );
     expect(r.status).toBe(1); // the secrets fail the run

@@ -31,7 +31,16 @@ async function feedLayer(layerKey: string, archive: Buffer, subscriber: LayerSub
     const path = normalise(e.header.name);
     const base = path.slice(path.lastIndexOf('/') + 1);
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    const kind = e.header.type === 'file' ? 'file' : e.header.type === 'directory' ? 'directory' : e.header.type === 'symlink' ? 'symlink' : e.header.type === 'link' ? 'hardlink' : 'other';
+    const kind =
+      e.header.type === 'file'
+        ? 'file'
+        : e.header.type === 'directory'
+          ? 'directory'
+          : e.header.type === 'symlink'
+            ? 'symlink'
+            : e.header.type === 'link'
+              ? 'hardlink'
+              : 'other';
     const entry: LayerEntry = { layerKey, path, kind, size: e.header.size ?? 0, mode: e.header.mode ?? 0, linkname: e.header.linkname ?? undefined };
     if (base === '.wh..wh..opq') entry.whiteout = { kind: 'opaque', target: dir };
     else if (base.startsWith('.wh.')) entry.whiteout = { kind: 'delete', target: (dir ? dir + '/' : '') + base.slice(4) };

@@ -22,7 +22,14 @@ async function scan(steps: string[], layers: FileSpec[][] = steps.map(() => []),
   const s = createSecretScan({ config, runtime: rt });
   await feedLayers(layers, s.subscriber);
   const history: HistoryEntry[] = steps.map((createdBy, i) => ({ createdBy, emptyLayer: false, layer: i }));
-  const layerReports: LayerReport[] = steps.map((c, index) => ({ index, diffId: `sha256:${index}`, size: 0, compressedSize: 0, createdBy: c, fromBase: index === 0 }));
+  const layerReports: LayerReport[] = steps.map((c, index) => ({
+    index,
+    diffId: `sha256:${index}`,
+    size: 0,
+    compressedSize: 0,
+    createdBy: c,
+    fromBase: index === 0
+  }));
   return { findings: s.findings({ image: { history }, layers: layerReports }), rt, scan: s };
 }
 

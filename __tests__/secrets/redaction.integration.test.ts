@@ -103,7 +103,19 @@ describe('CLI outputs', () => {
     let stdout = '';
     let stderr = '';
     const code = await runCli(
-      ['audit', '--file', path.join(ctx, 'Dockerfile'), '--context', ctx, '--tag', 'ia-test-secrets-cli-build', '--build-arg', `NPM_TOKEN=${token}`, '--format', 'markdown'],
+      [
+        'audit',
+        '--file',
+        path.join(ctx, 'Dockerfile'),
+        '--context',
+        ctx,
+        '--tag',
+        'ia-test-secrets-cli-build',
+        '--build-arg',
+        `NPM_TOKEN=${token}`,
+        '--format',
+        'markdown'
+      ],
       { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: ctx, env: {}, runtime }
     );
     expect(code).toBe(1);

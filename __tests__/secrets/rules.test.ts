@@ -173,10 +173,34 @@ describe('file-scoped detectors', () => {
 });
 
 describe('secret names', () => {
-  test.each(['NPM_TOKEN', 'GITHUB_TOKEN', 'DB_PASSWORD', 'MYSQL_ROOT_PASSWD', 'API_KEY', 'apiKey', 'STRIPE_APIKEY', 'SECRET_KEY_BASE', 'GOOGLE_CREDENTIALS', 'SSH_PRIVATE_KEY', 'BASIC_AUTH', 'npm-token'])('%s says secret', (n) => {
+  test.each([
+    'NPM_TOKEN',
+    'GITHUB_TOKEN',
+    'DB_PASSWORD',
+    'MYSQL_ROOT_PASSWD',
+    'API_KEY',
+    'apiKey',
+    'STRIPE_APIKEY',
+    'SECRET_KEY_BASE',
+    'GOOGLE_CREDENTIALS',
+    'SSH_PRIVATE_KEY',
+    'BASIC_AUTH',
+    'npm-token'
+  ])('%s says secret', (n) => {
     expect(isSecretName(n)).toBe(true);
   });
-  test.each(['AUTHOR', 'TOKENIZER', 'PASSWORD_FILE', 'GOOGLE_APPLICATION_CREDENTIALS_PATH', 'AUTH_URL', 'NODE_ENV', 'SECRETARY', 'AUTH_TYPE', 'TOKEN_TTL', 'KEYBOARD'])('%s does not', (n) => {
+  test.each([
+    'AUTHOR',
+    'TOKENIZER',
+    'PASSWORD_FILE',
+    'GOOGLE_APPLICATION_CREDENTIALS_PATH',
+    'AUTH_URL',
+    'NODE_ENV',
+    'SECRETARY',
+    'AUTH_TYPE',
+    'TOKEN_TTL',
+    'KEYBOARD'
+  ])('%s does not', (n) => {
     expect(isSecretName(n)).toBe(false);
   });
 });

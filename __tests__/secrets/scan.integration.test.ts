@@ -98,8 +98,18 @@ test('a private key copied in and deleted later', async () => {
   const { findings, analysis } = await scanImage(tag);
   const history = analysis.image.history!;
   expect(findings).toHaveLength(1);
-  expect(findings[0]).toMatchObject({ rule: 'secret-file', path: 'root/.ssh/id_ed25519', layer: layerOf(history, /^COPY deploy_key/), masked: '-----BEGIN PRIVATE KEY-----…' });
-  expect(findings[0].details).toMatchObject({ detector: 'private-key', hiddenInLayer: layerOf(history, /rm -rf \/root\/\.ssh/), how: 'deleted', visibleInFinal: false });
+  expect(findings[0]).toMatchObject({
+    rule: 'secret-file',
+    path: 'root/.ssh/id_ed25519',
+    layer: layerOf(history, /^COPY deploy_key/),
+    masked: '-----BEGIN PRIVATE KEY-----…'
+  });
+  expect(findings[0].details).toMatchObject({
+    detector: 'private-key',
+    hiddenInLayer: layerOf(history, /rm -rf \/root\/\.ssh/),
+    how: 'deleted',
+    visibleInFinal: false
+  });
 });
 
 test('every planted family is found once, in its file, still visible', async () => {

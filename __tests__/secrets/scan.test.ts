@@ -34,13 +34,29 @@ describe('files in layers', () => {
     const token = gen.npmToken();
     const steps = ['', 'RUN /bin/sh -c echo "//registry.npmjs.org/:_authToken=$T" > /root/.npmrc # buildkit', 'RUN /bin/sh -c rm /root/.npmrc # buildkit'];
     const { findings, runtime } = await scan(
-      [[{ path: 'etc/hostname', content: 'box\n' }], [{ path: 'root/', type: 'directory' }, { path: 'root/.npmrc', content: `//registry.npmjs.org/:_authToken=${token}\n` }], [{ path: 'root/.wh..npmrc', content: '' }]],
+      [
+        [{ path: 'etc/hostname', content: 'box\n' }],
+        [
+          { path: 'root/', type: 'directory' },
+          { path: 'root/.npmrc', content: `//registry.npmjs.org/:_authToken=${token}\n` }
+        ],
+        [{ path: 'root/.wh..npmrc', content: '' }]
+      ],
       steps
     );
     expect(findings).toHaveLength(1);
     const [f] = findings;
     expect(f).toMatchObject({ rule: 'secret-file', category: 'secret', severity: 'error', path: 'root/.npmrc', layer: 1, masked: `npm_…${token.slice(-2)}` });
-    expect(f.details).toMatchObject({ detector: 'npm-token', addedInLayer: 1, hiddenInLayer: 2, how: 'deleted', visibleInFinal: false, addedBy: steps[1], hiddenBy: steps[2], line: 1 });
+    expect(f.details).toMatchObject({
+      detector: 'npm-token',
+      addedInLayer: 1,
+      hiddenInLayer: 2,
+      how: 'deleted',
+      visibleInFinal: false,
+      addedBy: steps[1],
+      hiddenBy: steps[2],
+      line: 1
+    });
     expect(f.message).toContain('RUN rm /root/.npmrc');
     expect(f.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(runtime.masked).toEqual([token]);
@@ -51,8 +67,15 @@ describe('files in layers', () => {
     const [k1, k2, k3] = [gen.privateKeyPem('ec'), gen.privateKeyPem('ed25519'), gen.privateKeyPem('ec')];
     const { findings } = await scan(
       [
-        [{ path: 'app/id_ed25519', content: k1 }, { path: 'keys/a.pem', content: k2 }, { path: 'srv/tls.key', content: k3 }],
-        [{ path: 'app/id_ed25519', content: 'replaced\n' }, { path: 'keys/.wh..wh..opq', content: '' }]
+        [
+          { path: 'app/id_ed25519', content: k1 },
+          { path: 'keys/a.pem', content: k2 },
+          { path: 'srv/tls.key', content: k3 }
+        ],
+        [
+          { path: 'app/id_ed25519', content: 'replaced\n' },
+          { path: 'keys/.wh..wh..opq', content: '' }
+        ]
       ],
       ['COPY . / # buildkit', 'RUN /bin/sh -c fix # buildkit']
     );
@@ -78,15 +101,17 @@ describe('files in layers', () => {
     const config = defaultConfig();
     config.secrets.allowPaths = ['opt/fixtures/**'];
     const { findings } = await scan(
-      [[
-        { path: 'app/bin/tool', content: Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.from(t)]) },
-        { path: 'usr/share/doc/x/README', content: t },
-        { path: 'app/node_modules/pkg/test/fixture.txt', content: t },
-        { path: 'usr/lib/python3.11/test/keycert.pem', content: gen.privateKeyPem('ec') },
-        { path: 'app/big.log', content: `${'a'.repeat(300 * 1024)}\n${t}` },
-        { path: 'opt/fixtures/token.txt', content: t },
-        { path: 'app/logo.png', content: t }
-      ]],
+      [
+        [
+          { path: 'app/bin/tool', content: Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.from(t)]) },
+          { path: 'usr/share/doc/x/README', content: t },
+          { path: 'app/node_modules/pkg/test/fixture.txt', content: t },
+          { path: 'usr/lib/python3.11/test/keycert.pem', content: gen.privateKeyPem('ec') },
+          { path: 'app/big.log', content: `${'a'.repeat(300 * 1024)}\n${t}` },
+          { path: 'opt/fixtures/token.txt', content: t },
+          { path: 'app/logo.png', content: t }
+        ]
+      ],
       ['COPY . / # buildkit'],
       {},
       config
@@ -151,7 +176,9 @@ describe('history and config', () => {
       `RUN |1 GH_TOKEN=\${GH_TOKEN} /bin/sh -c y # buildkit`
     ].map((createdBy) => ({ createdBy, emptyLayer: false }));
     const findings = createSecretScan({ config: defaultConfig(), runtime: testRuntime() }).findings({ image: { history }, layers: [] });
-    expect(findings.map((f) => [f.severity, f.details?.detector, f.details?.location, f.masked])).toEqual([['warning', 'secret-name', 'history:arg:DB_PASSWORD', '…']]);
+    expect(findings.map((f) => [f.severity, f.details?.detector, f.details?.location, f.masked])).toEqual([
+      ['warning', 'secret-name', 'history:arg:DB_PASSWORD', '…']
+    ]);
   });
 
   test('inline tokens in RUN commands', async () => {
@@ -184,7 +211,10 @@ describe('history and config', () => {
       { createdBy: `ENV ADMIN_PASSWORD=${pw}`, emptyLayer: true },
       { createdBy: 'ENV ADMIN_PASSWORD=', emptyLayer: true }
     ];
-    const findings = createSecretScan({ config: defaultConfig(), runtime: testRuntime() }).findings({ image: { history, config: { env: ['ADMIN_PASSWORD='] } }, layers: [] });
+    const findings = createSecretScan({ config: defaultConfig(), runtime: testRuntime() }).findings({
+      image: { history, config: { env: ['ADMIN_PASSWORD='] } },
+      layers: []
+    });
     expect(findings.map((f) => [f.rule, f.details?.location])).toEqual([['secret-history', 'history:env:ADMIN_PASSWORD']]);
   });
 
@@ -233,7 +263,17 @@ describe('suppressions', () => {
     const t = gen.npmToken();
     const config = defaultConfig();
     config.secrets.suppressions = suppressions;
-    return scan([[{ path: 'root/.npmrc', content: `_authToken=${t}` }, { path: 'app/.env', content: `API_TOKEN=${gen.password()}` }]], ['COPY . / # buildkit'], {}, config);
+    return scan(
+      [
+        [
+          { path: 'root/.npmrc', content: `_authToken=${t}` },
+          { path: 'app/.env', content: `API_TOKEN=${gen.password()}` }
+        ]
+      ],
+      ['COPY . / # buildkit'],
+      {},
+      config
+    );
   }
   test('by fingerprint and by rule + path glob; the finding stays, marked', async () => {
     const first = await withSuppressions([]);
@@ -277,11 +317,16 @@ describe('build args before the build', () => {
     expect(secretBuildArgValues(buildArgs)).toEqual([npm, pw]);
     const argv = ['buildx', 'build', ...buildArgs.flatMap((a) => ['--build-arg', a]), `--build-arg=DB_PASSWORD=${pw}`, '.'];
     expect(logSafeArgs(argv)).toEqual([
-      'buildx', 'build',
-      '--build-arg', `NPM_TOKEN=npm_…${npm.slice(-2)}`,
-      '--build-arg', 'DB_PASSWORD=…',
-      '--build-arg', 'APP_VERSION=1.2.3',
-      '--build-arg', 'API_KEY=${API_KEY}',
+      'buildx',
+      'build',
+      '--build-arg',
+      `NPM_TOKEN=npm_…${npm.slice(-2)}`,
+      '--build-arg',
+      'DB_PASSWORD=…',
+      '--build-arg',
+      'APP_VERSION=1.2.3',
+      '--build-arg',
+      'API_KEY=${API_KEY}',
       '--build-arg=DB_PASSWORD=…',
       '.'
     ]);

@@ -65,7 +65,9 @@ describe('nodeCommandRunner with a cancellation', () => {
     let grandchild = 0;
     for (let i = 0; i < 50 && !grandchild; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      const lines = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => /\bsleep 30$/.test(l.trim()));
+      const lines = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /\bsleep 30$/.test(l.trim()));
       grandchild = lines.map((l) => Number(l.trim().split(/\s+/)[0])).find((p) => p > 0) ?? 0;
     }
     expect(grandchild).toBeGreaterThan(0);

@@ -96,11 +96,10 @@ function timeAudit(ref: string, scratch: string): Promise<Run> {
   const before = cpuSecondsOf(pid);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(
-      process.execPath,
-      ['--import', preload, path.join(repoRoot, 'dist/cli.js'), 'audit', '--image', ref, '--format', 'json'],
-      { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' } }
-    );
+    const child = spawn(process.execPath, ['--import', preload, path.join(repoRoot, 'dist/cli.js'), 'audit', '--image', ref, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' }
+    });
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.on('error', reject);

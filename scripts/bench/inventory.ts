@@ -21,7 +21,9 @@ interface Sample {
 
 function child(ref: string, withInventory: boolean): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--inventory-child', ref, withInventory ? 'on' : 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--inventory-child', ref, withInventory ? 'on' : 'off'], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
     let out = '';
     c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Sample) : reject(new Error(`inventory bench child exited ${code}`))));
@@ -48,7 +50,14 @@ async function childMain(ref: string, withInventory: boolean): Promise<void> {
     sample = { packages: inventory.packages.length, byType, findings: findings.map((f: { rule: string; path?: string }) => `${f.rule} /${f.path ?? ''}`) };
   }
   const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ seconds: seconds(process.hrtime.bigint() - start), cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, ...sample }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds: seconds(process.hrtime.bigint() - start),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      ...sample
+    })
+  );
 }
 
 export async function run(): Promise<void> {

@@ -47,7 +47,9 @@ export async function scoreCorpus(dir: string): Promise<CorpusScore> {
   };
   const falsePositives: string[] = [];
   const falseNegatives: string[] = [];
-  const names = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort();
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.Dockerfile'))
+    .sort();
   for (const name of names) {
     const base = name.slice(0, -'.Dockerfile'.length);
     const expected = readExpected(path.join(dir, `${base}.expected`));

@@ -75,10 +75,14 @@ export async function runCorpus(verbose: boolean): Promise<void> {
   console.log(`lint corpus: ${score.files} real-world Dockerfiles (fixtures/lint/corpus); targets precision ≥ 0.97, recall ≥ 0.95`);
   console.log(`  ${'rule'.padEnd(28)} ${'tp'.padStart(4)} ${'fp'.padStart(4)} ${'fn'.padStart(4)}  precision  recall`);
   for (const [rule, s] of [...score.byRule].sort(([a], [b]) => a.localeCompare(b))) {
-    console.log(`  ${rule.padEnd(28)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}  ${pct(precision(s)).padStart(9)}  ${pct(recall(s)).padStart(6)}`);
+    console.log(
+      `  ${rule.padEnd(28)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}  ${pct(precision(s)).padStart(9)}  ${pct(recall(s)).padStart(6)}`
+    );
   }
   const t = score.total;
-  console.log(`  ${'overall'.padEnd(28)} ${String(t.tp).padStart(4)} ${String(t.fp).padStart(4)} ${String(t.fn).padStart(4)}  ${pct(precision(t)).padStart(9)}  ${pct(recall(t)).padStart(6)}`);
+  console.log(
+    `  ${'overall'.padEnd(28)} ${String(t.tp).padStart(4)} ${String(t.fp).padStart(4)} ${String(t.fn).padStart(4)}  ${pct(precision(t)).padStart(9)}  ${pct(recall(t)).padStart(6)}`
+  );
   if (verbose) {
     for (const fp of score.falsePositives) console.log(`  false positive  ${fp}`);
     for (const fn of score.falseNegatives) console.log(`  false negative  ${fn}`);

@@ -27,7 +27,19 @@ async function freePort(): Promise<number> {
 async function startRegistry(dir: string): Promise<{ host: string; stop(): void }> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const config = ['version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${dir}/storage`, 'http:', `  addr: ${host}`, ''];
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dir}/storage`,
+    'http:',
+    `  addr: ${host}`,
+    ''
+  ];
   writeFileSync(path.join(dir, 'config.yml'), config.join('\n'));
   const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
@@ -74,7 +86,13 @@ async function childMain(ref: string): Promise<void> {
   const a = await analyseImage({ ref, runtime: nodeRuntime(), config: defaultConfig(), baseLayerCount: 1, source: image });
   const secs = seconds(process.hrtime.bigint() - start);
   process.stdout.write(
-    JSON.stringify({ seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024, size: a.image.size, compressedSize: a.image.compressedSize, layers: a.image.layers } satisfies ChildResult)
+    JSON.stringify({
+      seconds: secs,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      size: a.image.size,
+      compressedSize: a.image.compressedSize,
+      layers: a.image.layers
+    } satisfies ChildResult)
   );
 }
 
@@ -94,7 +112,9 @@ export async function run(): Promise<void> {
   try {
     const ref = `${registry.host}/bench/image:v1`;
     const pushStart = process.hrtime.bigint();
-    execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-daemon:${image}`, `docker://${ref}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-daemon:${image}`, `docker://${ref}`], {
+      stdio: ['ignore', 'ignore', 'inherit']
+    });
     const pushSeconds = seconds(process.hrtime.bigint() - pushStart);
 
     const copyDir = path.join(dir, 'copy');

@@ -87,7 +87,12 @@ function table(title: string, trials: Trial[], columns: [string, (t: Trial) => O
   const lines: string[][] = [];
   const totals = columns.map(() => ({ dev: row(), hold: row() }));
   for (const kind of [...kinds, 'ALL (dev)', 'ALL (hold-out)']) {
-    const sel = kind === 'ALL (dev)' ? trials.filter((t) => !t.v.holdOut) : kind === 'ALL (hold-out)' ? trials.filter((t) => t.v.holdOut) : trials.filter((t) => t.v.kind === kind);
+    const sel =
+      kind === 'ALL (dev)'
+        ? trials.filter((t) => !t.v.holdOut)
+        : kind === 'ALL (hold-out)'
+          ? trials.filter((t) => t.v.holdOut)
+          : trials.filter((t) => t.v.kind === kind);
     const cells = columns.map(([, fn]) => {
       const r = row();
       for (const t of sel) add(r, t, fn(t));
@@ -156,7 +161,12 @@ function timed(sub: LayerSubscriber): { sub: LayerSubscriber; ms: () => number }
       }
     });
   return {
-    sub: { onEntry: wrap(sub.onEntry?.bind(sub)), wantContent: wrap(sub.wantContent?.bind(sub)), onContent: wrap(sub.onContent?.bind(sub)), finish: wrap(sub.finish?.bind(sub)) },
+    sub: {
+      onEntry: wrap(sub.onEntry?.bind(sub)),
+      wantContent: wrap(sub.wantContent?.bind(sub)),
+      onContent: wrap(sub.onContent?.bind(sub)),
+      finish: wrap(sub.finish?.bind(sub))
+    },
     ms: () => Number(ns) / 1e6
   };
 }
@@ -214,7 +224,11 @@ function extract(ref: string, dir: string): string {
 
 function runGitleaks(root: string, trials: Trial[]): Map<Trial, Outcome> {
   const report = path.join(path.dirname(root), 'gitleaks.json');
-  const res = spawnSync('gitleaks', ['detect', '--no-git', '--no-banner', '--source', root, '--report-format', 'json', '--report-path', report, '--exit-code', '0', '--log-level', 'error'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const res = spawnSync(
+    'gitleaks',
+    ['detect', '--no-git', '--no-banner', '--source', root, '--report-format', 'json', '--report-path', report, '--exit-code', '0', '--log-level', 'error'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 }
+  );
   if (res.status !== 0) throw new Error(`gitleaks failed: ${res.stderr}`);
   const raw = JSON.parse(readFileSync(report, 'utf8')) as { Secret: string; Match: string; File: string }[];
   const out = new Map<Trial, Outcome>();
@@ -285,7 +299,9 @@ export async function run(): Promise<void> {
       const root = extract(ref, dir);
       t = process.hrtime.bigint();
       const gl = runGitleaks(root, trials);
-      console.log(`gitleaks ${version} (Debian 8.16): ${ms(t).toFixed(0)} ms over the corpus files of ${readdirSync(path.join(root, 'layers')).length} extracted layers + the image config`);
+      console.log(
+        `gitleaks ${version} (Debian 8.16): ${ms(t).toFixed(0)} ms over the corpus files of ${readdirSync(path.join(root, 'layers')).length} extracted layers + the image config`
+      );
       columns.push(['gitleaks', (x) => gl.get(x) ?? none]);
     } else {
       console.log('gitleaks: not installed — `apt-get install -y gitleaks` (Debian 8.16) to compare');
@@ -295,7 +311,9 @@ export async function run(): Promise<void> {
       const sel = trials.filter((x) => x.placement === p);
       const r = row();
       for (const x of sel) add(r, x, ours.get(x) ?? none);
-      console.log(`  image-audit by placement ${p.padEnd(8)} recall ${(r.found / Math.max(1, r.find)).toFixed(2)} (${r.found}/${r.find})  FP ${r.flagged}/${r.not}`);
+      console.log(
+        `  image-audit by placement ${p.padEnd(8)} recall ${(r.found / Math.max(1, r.find)).toFixed(2)} (${r.found}/${r.find})  FP ${r.flagged}/${r.not}`
+      );
     }
     console.log(`findings outside the corpus (bench base image): ${outside}`);
     console.log(

@@ -101,7 +101,12 @@ export function createOctokit(token: string, opts: ApiOptions): Octokit {
         onRateLimit: onLimit('primary'),
         onSecondaryRateLimit: onLimit('secondary')
       },
-      log: { debug: (m: string) => opts.log.debug(m), info: (m: string) => opts.log.debug(m), warn: (m: string) => opts.log.debug(m), error: (m: string) => opts.log.debug(m) }
+      log: {
+        debug: (m: string) => opts.log.debug(m),
+        info: (m: string) => opts.log.debug(m),
+        warn: (m: string) => opts.log.debug(m),
+        error: (m: string) => opts.log.debug(m)
+      }
     },
     retry,
     throttling
@@ -125,8 +130,18 @@ const isRequestErrorLike = (e: unknown): e is RequestErrorLike =>
   typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' && 'message' in e;
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout'
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout'
 };
 
 /** `POST /repos/o/r/issues/7/comments`: the request without host, query or token. */

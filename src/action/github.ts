@@ -96,9 +96,7 @@ export async function upsertStickyComment(
   return { action: 'created', id: data.id, url: data.html_url };
 }
 
-export type TrackingResult =
-  | { action: 'opened' | 'updated' | 'unchanged' | 'closed'; number: number; url: string }
-  | { action: 'none' };
+export type TrackingResult = { action: 'opened' | 'updated' | 'unchanged' | 'closed'; number: number; url: string } | { action: 'none' };
 
 /**
  * One tracking issue per image (found by marker among open issues): opened or updated while thresholds fail,

@@ -8,8 +8,20 @@ import { THRESHOLD_NAMES } from '../config/load.js';
 import { splitIgnoreList } from '../config/ignore.js';
 
 export const BUILD_INPUTS = [
-  'context', 'file', 'target', 'build-args', 'secrets', 'secret-envs', 'secret-files', 'builder', 'cache-from', 'cache-to', 'no-cache',
-  'platforms', 'platform', 'tags'
+  'context',
+  'file',
+  'target',
+  'build-args',
+  'secrets',
+  'secret-envs',
+  'secret-files',
+  'builder',
+  'cache-from',
+  'cache-to',
+  'no-cache',
+  'platforms',
+  'platform',
+  'tags'
 ] as const;
 // The threshold inputs are the config file's threshold keys: one list, one parser (config/load.ts).
 export const THRESHOLD_INPUTS = THRESHOLD_NAMES;
@@ -141,7 +153,10 @@ export function readInputs(getInput: (name: ActionInputName) => string): ActionI
     reportFile: opt('report-file'),
     imagePlatform,
     publish,
-    insecureRegistries: (getInput('insecure-registries') ?? '').split(/[\s,]+/).map((r) => r.trim()).filter(Boolean),
+    insecureRegistries: (getInput('insecure-registries') ?? '')
+      .split(/[\s,]+/)
+      .map((r) => r.trim())
+      .filter(Boolean),
     ignore: splitIgnoreList(getInput('ignore')),
     noFail: parseBooleanInput('no-fail', getInput('no-fail'), false),
     htmlReport: opt('html-report'),

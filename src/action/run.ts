@@ -143,7 +143,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const cancel = cancellationOf(runtime);
   const inputs = readInputs((name) => host.getInput(name));
   // Head and baseline images alike: registry access and platform choice come from the inputs.
-  const audit: AuditFn = (o, rt) => (inner as unknown as typeof runAudit)({ platform: inputs.imagePlatform, insecureRegistries: inputs.insecureRegistries, ...o }, rt);
+  const audit: AuditFn = (o, rt) =>
+    (inner as unknown as typeof runAudit)({ platform: inputs.imagePlatform, insecureRegistries: inputs.insecureRegistries, ...o }, rt);
   const headAudit: AuditFn = (o, rt) => (audit as unknown as typeof runAudit)({ publish: inputs.publish, ...o }, rt);
   if (inputs.githubToken) runtime.maskSecret(inputs.githubToken);
   // Output paths are checked before minutes of building, not after.
@@ -153,13 +154,15 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   const config = await loadConfig({ path: inputs.config, cwd });
   for (const [name, text] of Object.entries(inputs.thresholds)) applyThresholdInput(config.thresholds, name, text, `input ${name}`);
   const ignored = applyIgnore(config.rules, inputs.ignore, 'Input ignore');
-  if (ignored.unmapped.length) runtime.log.info(`ignore: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent (docs/hadolint-mapping.md); nothing to turn off.`);
+  if (ignored.unmapped.length)
+    runtime.log.info(`ignore: hadolint rule(s) ${ignored.unmapped.join(', ')} have no image-audit equivalent (docs/hadolint-mapping.md); nothing to turn off.`);
   for (const w of new Set(config.thresholds.warnings ?? [])) runtime.log.warning(w);
 
   const pr = context.payload?.pull_request;
   const prNumber: number | undefined = inputs.prNumber ?? (typeof pr?.number === 'number' ? pr.number : undefined);
   const commit = commitOf(pr?.head?.sha ?? (inputs.fromReport ? undefined : context.sha));
-  const summaryUrl = context.repo && context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : undefined;
+  const summaryUrl =
+    context.repo && context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : undefined;
   const api = lazyOctokit(deps, inputs, context);
   const identity = lazyIdentity(api, runtime);
   const markerOf = (image: { key: string }) => inputs.commentTag ?? [context.workflow, context.job, image.key].join('/');
@@ -307,7 +310,10 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
     else {
       await guarded(runtime, 'update the tracking issue', async () => {
         const issueMarker = htmlCommentMarker(`issue:${inputs.commentTag ?? image.key}`);
-        const digest = createHash('sha256').update(`${contentOf(head, undefined)}\n${reportCommit ?? ''}`).digest('hex').slice(0, 16);
+        const digest = createHash('sha256')
+          .update(`${contentOf(head, undefined)}\n${reportCommit ?? ''}`)
+          .digest('hex')
+          .slice(0, 16);
         const result = await syncTrackingIssue(api(), requireRepo(context), {
           marker: issueMarker,
           failing: !head.verdict!.passed,
@@ -381,7 +387,11 @@ function requireRepo(context: ActionContext): RepoRef {
 function lazyOctokit(deps: RunDeps, inputs: ActionInputs, context: ActionContext): () => Octokit {
   let client: Octokit | undefined;
   return () => {
-    if (!inputs.githubToken) throw new UserError('Input github-token is empty.', 'Leave it at its default (${{ github.token }}) or pass a token with the permissions the feature needs.');
+    if (!inputs.githubToken)
+      throw new UserError(
+        'Input github-token is empty.',
+        'Leave it at its default (${{ github.token }}) or pass a token with the permissions the feature needs.'
+      );
     client ??= createOctokit(inputs.githubToken, { signal: deps.runtime.cancel?.signal, ...deps.api, baseUrl: context.apiUrl, log: deps.runtime.log });
     return client;
   };
@@ -411,7 +421,7 @@ async function guarded(runtime: Runtime, what: string, fn: () => Promise<void>):
       failure.status === 403
         ? ' The token lacks permission: on fork PRs it is read-only; otherwise grant the permission the README lists for this use.'
         : failure.status === 404
-          ? ' The token cannot see the repository, or the pull request or issue does not exist (check pr-number and the token\'s repository access).'
+          ? " The token cannot see the repository, or the pull request or issue does not exist (check pr-number and the token's repository access)."
           : failure.status === 401
             ? ' The token is not valid (expired or revoked?).'
             : '';
@@ -455,14 +465,18 @@ function tolerantHost(host: ActionHost, runtime: Runtime): ActionHost {
       } catch (e) {
         if (outputsWarned) return;
         outputsWarned = true;
-        runtime.log.warning(`Could not write the step outputs to GITHUB_OUTPUT (${fsReason(e)}); later steps will not see them. The reports, comment and exit status are not affected.`);
+        runtime.log.warning(
+          `Could not write the step outputs to GITHUB_OUTPUT (${fsReason(e)}); later steps will not see them. The reports, comment and exit status are not affected.`
+        );
       }
     },
     async appendSummary(markdown) {
       try {
         await host.appendSummary(markdown);
       } catch (e) {
-        runtime.log.warning(`Could not write the job summary to GITHUB_STEP_SUMMARY (${fsReason(e)}); the comment, check run and exit status are not affected.`);
+        runtime.log.warning(
+          `Could not write the job summary to GITHUB_STEP_SUMMARY (${fsReason(e)}); the comment, check run and exit status are not affected.`
+        );
       }
     }
   };
@@ -472,7 +486,13 @@ function writeOutputs(host: ActionHost, report: Report, diff: ReportDiff | undef
   const verdict = report.verdict!;
   host.setOutput('verdict', verdict.passed ? 'passed' : 'failed');
   host.setOutput('verdict-summary', verdict.summary);
-  host.setOutput('failed-thresholds', verdict.checks.filter((c) => !c.passed).map((c) => c.name).join(','));
+  host.setOutput(
+    'failed-thresholds',
+    verdict.checks
+      .filter((c) => !c.passed)
+      .map((c) => c.name)
+      .join(',')
+  );
   const img = report.image;
   if (img) {
     // build-push-action's names; image-id stays as an alias.
@@ -511,19 +531,23 @@ function annotationMessage(f: Finding): { title: string; message: string } {
   return { title: plainText(`${f.rule}`, 250), message: plainText(f.message) };
 }
 
-export function annotationsFor(report: Report): { level: Level; message: string; props: { title: string; file?: string; startLine?: number; endLine?: number } }[] {
-  return report.findings
-    // Every stage's findings: image findings carry the Dockerfile line of the step that made their layer.
-    .filter((f) => !f.suppressed)
-    .map((f) => {
-      const { title, message } = annotationMessage(f);
-      return {
-        level: LEVEL[f.severity],
-        // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
-        message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
-        props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
-      };
-    });
+export function annotationsFor(
+  report: Report
+): { level: Level; message: string; props: { title: string; file?: string; startLine?: number; endLine?: number } }[] {
+  return (
+    report.findings
+      // Every stage's findings: image findings carry the Dockerfile line of the step that made their layer.
+      .filter((f) => !f.suppressed)
+      .map((f) => {
+        const { title, message } = annotationMessage(f);
+        return {
+          level: LEVEL[f.severity],
+          // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
+          message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
+          props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
+        };
+      })
+  );
 }
 
 export function checkAnnotations(report: Report): CheckAnnotation[] {

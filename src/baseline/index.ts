@@ -23,7 +23,10 @@ export function parseBaselineMode(text: string | undefined, inputName = 'baselin
 }
 
 /** The audit to run on the base side; the action passes runAudit. */
-export type AuditFn = (opts: { build?: BuildInputs; image?: string; config: AuditConfig; cwd?: string; skipLint?: boolean; htmlReport?: string }, runtime: Runtime) => Promise<Report>;
+export type AuditFn = (
+  opts: { build?: BuildInputs; image?: string; config: AuditConfig; cwd?: string; skipLint?: boolean; htmlReport?: string },
+  runtime: Runtime
+) => Promise<Report>;
 
 export interface BaselineRequest {
   mode: BaselineMode;
@@ -77,7 +80,11 @@ export async function resolveBaseline(req: BaselineRequest, runtime: Runtime, au
 }
 
 async function readBaselineReport(req: BaselineRequest, runtime: Runtime): Promise<Baseline | undefined> {
-  if (!req.baselineReport) throw new UserError('Input baseline is `report` but baseline-report is empty.', 'Set baseline-report to the path of a JSON report saved by an earlier run (the `report` output).');
+  if (!req.baselineReport)
+    throw new UserError(
+      'Input baseline is `report` but baseline-report is empty.',
+      'Set baseline-report to the path of a JSON report saved by an earlier run (the `report` output).'
+    );
   const file = path.resolve(req.cwd, req.baselineReport);
   let text: string;
   try {
@@ -92,7 +99,8 @@ async function readBaselineReport(req: BaselineRequest, runtime: Runtime): Promi
 }
 
 async function auditBaselineImage(req: BaselineRequest, runtime: Runtime, audit: AuditFn): Promise<Baseline | undefined> {
-  if (!req.baselineImage) throw new UserError('Input baseline is `image` but baseline-image is empty.', 'Set baseline-image to an image reference, e.g. ghcr.io/OWNER/APP:main.');
+  if (!req.baselineImage)
+    throw new UserError('Input baseline is `image` but baseline-image is empty.', 'Set baseline-image to an image reference, e.g. ghcr.io/OWNER/APP:main.');
   try {
     const report = await runtime.log.group(`Baseline: analyse ${req.baselineImage}`, () =>
       audit({ image: req.baselineImage, config: req.config, cwd: req.cwd, skipLint: true }, runtime)
@@ -125,7 +133,9 @@ async function buildBaseCommit(
   }
   const top = await git(exec, req.cwd, ['rev-parse', '--show-toplevel']);
   if (top.exitCode !== 0) {
-    log.warning(`${req.cwd} is not a git checkout, so the base commit cannot be built; going on without a diff. (Use actions/checkout, or baseline: image/report.)`);
+    log.warning(
+      `${req.cwd} is not a git checkout, so the base commit cannot be built; going on without a diff. (Use actions/checkout, or baseline: image/report.)`
+    );
     return undefined;
   }
   const repoRoot = top.stdout.trim();
@@ -135,7 +145,9 @@ async function buildBaseCommit(
     log.info(`Fetching base commit ${short} (shallow checkout)…`);
     const fetched = await git(exec, repoRoot, ['fetch', '--no-tags', '--depth=1', 'origin', sha], cancel);
     if (fetched.exitCode !== 0 || !(await have())) {
-      log.warning(`The base commit ${short} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').pop() ?? 'git fetch failed'}); going on without a diff. Use fetch-depth: 0 in actions/checkout, or baseline: report.`);
+      log.warning(
+        `The base commit ${short} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').pop() ?? 'git fetch failed'}); going on without a diff. Use fetch-depth: 0 in actions/checkout, or baseline: report.`
+      );
       return undefined;
     }
   }
@@ -167,7 +179,10 @@ async function buildBaseCommit(
       tags: [],
       cacheTo: []
     };
-    const dockerfileExists = await stat(path.resolve(cwd, build.file)).then(() => true, () => false);
+    const dockerfileExists = await stat(path.resolve(cwd, build.file)).then(
+      () => true,
+      () => false
+    );
     if (!dockerfileExists) {
       log.warning(`${req.build.file} does not exist on the base commit ${short} (new Dockerfile?); going on without a diff.`);
       return undefined;

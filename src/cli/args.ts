@@ -101,11 +101,27 @@ const THRESHOLD_HELP: Record<string, [string, string]> = {
 };
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'file', short: 'f', type: 'string', value: 'FILE', help: 'Dockerfile to build (default <context>/Dockerfile)', commands: ['audit', 'lint'], group: 'build' },
+  {
+    name: 'file',
+    short: 'f',
+    type: 'string',
+    value: 'FILE',
+    help: 'Dockerfile to build (default <context>/Dockerfile)',
+    commands: ['audit', 'lint'],
+    group: 'build'
+  },
   { name: 'context', short: 'c', type: 'string', value: 'DIR', help: 'Build context (default .)', commands: ['audit', 'lint'], group: 'build' },
   { name: 'target', type: 'string', value: 'STAGE', help: 'Build (or lint) up to this stage', commands: ['audit', 'lint'], group: 'build' },
   { name: 'build-arg', type: 'string', multiple: true, value: 'K=V', help: 'Build argument (repeatable)', commands: ['audit'], group: 'build' },
-  { name: 'secret', type: 'string', multiple: true, value: 'id=ID,env=VAR', help: 'Build secret from an environment variable or src=FILE (repeatable)', commands: ['audit'], group: 'build' },
+  {
+    name: 'secret',
+    type: 'string',
+    multiple: true,
+    value: 'id=ID,env=VAR',
+    help: 'Build secret from an environment variable or src=FILE (repeatable)',
+    commands: ['audit'],
+    group: 'build'
+  },
   {
     name: 'image',
     type: 'string',
@@ -115,27 +131,92 @@ export const FLAGS: FlagSpec[] = [
     group: 'build'
   },
   { name: 'tag', short: 't', type: 'string', multiple: true, value: 'TAG', help: 'Tag for the built image (repeatable)', commands: ['audit'], group: 'build' },
-  { name: 'platform', type: 'string', value: 'PLATFORM', help: 'Target platform, e.g. linux/amd64; with --image: one platform of a multi-platform image, or all', commands: ['audit'], group: 'build' },
-  { name: 'insecure-registry', type: 'string', multiple: true, value: 'HOST[:PORT]', help: 'Allow plain HTTP / unverified TLS for this registry (repeatable)', commands: ['audit'], group: 'build' },
-  { name: 'push', type: 'boolean', help: 'Push the build (tags name the registry) and analyse it from there instead of --load', commands: ['audit'], group: 'build' },
-  { name: 'build-output', type: 'string', value: 'SPEC', help: 'Write the build (type=oci,dest=F) and analyse that instead of --load', commands: ['audit'], group: 'build' },
+  {
+    name: 'platform',
+    type: 'string',
+    value: 'PLATFORM',
+    help: 'Target platform, e.g. linux/amd64; with --image: one platform of a multi-platform image, or all',
+    commands: ['audit'],
+    group: 'build'
+  },
+  {
+    name: 'insecure-registry',
+    type: 'string',
+    multiple: true,
+    value: 'HOST[:PORT]',
+    help: 'Allow plain HTTP / unverified TLS for this registry (repeatable)',
+    commands: ['audit'],
+    group: 'build'
+  },
+  {
+    name: 'push',
+    type: 'boolean',
+    help: 'Push the build (tags name the registry) and analyse it from there instead of --load',
+    commands: ['audit'],
+    group: 'build'
+  },
+  {
+    name: 'build-output',
+    type: 'string',
+    value: 'SPEC',
+    help: 'Write the build (type=oci,dest=F) and analyse that instead of --load',
+    commands: ['audit'],
+    group: 'build'
+  },
   { name: 'builder', type: 'string', value: 'NAME', help: 'buildx builder', commands: ['audit'], group: 'build' },
   { name: 'no-cache', type: 'boolean', help: 'Build without the layer cache', commands: ['audit'], group: 'build' },
   { name: 'no-lint', type: 'boolean', help: 'Skip the Dockerfile lint', commands: ['audit'], group: 'build' },
   { name: 'format', type: 'string', value: 'FORMAT', help: 'text|json|markdown|sarif (lint: text|json|sarif)', commands: ['audit', 'lint'], group: 'output' },
-  { name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'Write the selected format to FILE instead of stdout', commands: ['audit', 'lint'], group: 'output' },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'string',
+    value: 'FILE',
+    help: 'Write the selected format to FILE instead of stdout',
+    commands: ['audit', 'lint'],
+    group: 'output'
+  },
   { name: 'sarif', type: 'string', value: 'FILE', help: 'Also write a SARIF report to FILE', commands: ['audit'], group: 'output' },
-  { name: 'html', type: 'string', value: 'FILE', help: 'Also write the interactive size map (one self-contained HTML file)', commands: ['audit'], group: 'output' },
+  {
+    name: 'html',
+    type: 'string',
+    value: 'FILE',
+    help: 'Also write the interactive size map (one self-contained HTML file)',
+    commands: ['audit'],
+    group: 'output'
+  },
   { name: 'sbom', type: 'string', value: 'FILE', help: 'Also write the package inventory as a CycloneDX 1.5 SBOM', commands: ['audit'], group: 'output' },
   { name: 'all-waste', type: 'boolean', help: "List the base image's wasted files too (default: one total line)", commands: ['audit'], group: 'output' },
   { name: 'color', type: 'boolean', help: 'Colour the text report even when stdout is not a terminal', commands: ['audit', 'lint'], group: 'output' },
   { name: 'no-color', type: 'boolean', help: 'Never colour (NO_COLOR=1 does the same)', commands: ['audit', 'lint'], group: 'output' },
   { name: 'config', type: 'string', value: 'FILE', help: 'Config file (default .image-audit.yml)', commands: ['audit', 'lint'], group: 'gate' },
-  { name: 'ignore', type: 'string', multiple: true, value: 'RULE[,RULE…]', help: "Turn rules off (ours or hadolint's DL ids; repeatable)", commands: ['audit'], group: 'gate' },
+  {
+    name: 'ignore',
+    type: 'string',
+    multiple: true,
+    value: 'RULE[,RULE…]',
+    help: "Turn rules off (ours or hadolint's DL ids; repeatable)",
+    commands: ['audit'],
+    group: 'gate'
+  },
   { name: 'no-fail', type: 'boolean', help: 'Report only: exit 0 even when a threshold fails', commands: ['audit'], group: 'gate' },
-  { name: 'baseline-report', type: 'string', value: 'FILE', help: 'Compare with a JSON report saved earlier (--format json)', commands: ['audit'], group: 'baseline' },
+  {
+    name: 'baseline-report',
+    type: 'string',
+    value: 'FILE',
+    help: 'Compare with a JSON report saved earlier (--format json)',
+    commands: ['audit'],
+    group: 'baseline'
+  },
   { name: 'baseline-image', type: 'string', value: 'REF', help: 'Compare with a local image (analysed the same way)', commands: ['audit'], group: 'baseline' },
-  { name: 'baseline-build', type: 'string', value: 'GIT_REF', help: 'Compare with the same Dockerfile built at a git commit/branch (in a temporary worktree)', commands: ['audit'], group: 'baseline' },
+  {
+    name: 'baseline-build',
+    type: 'string',
+    value: 'GIT_REF',
+    help: 'Compare with the same Dockerfile built at a git commit/branch (in a temporary worktree)',
+    commands: ['audit'],
+    group: 'baseline'
+  },
   ...THRESHOLD_FLAGS.map((name): FlagSpec => ({
     name,
     type: 'string',
@@ -314,10 +395,18 @@ function toAudit(v: FlagValues, positionals: string[]): AuditCommand {
     allWaste: Boolean(v['all-waste']),
     color: colorOf(v),
     thresholds,
-    insecureRegistries: list(v, 'insecure-registry').flatMap((r) => r.split(',').map((x) => x.trim()).filter(Boolean)),
+    insecureRegistries: list(v, 'insecure-registry').flatMap((r) =>
+      r
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    ),
     push: Boolean(v.push),
     buildOutput: str(v, 'build-output'),
-    ignore: list(v, 'ignore').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    ignore: list(v, 'ignore')
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
     noFail: Boolean(v['no-fail']),
     flags: v
   };

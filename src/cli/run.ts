@@ -68,13 +68,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function readSecretFlag(spec: string, io: CliIo): Promise<BuildSecret> {
-  const parts = Object.fromEntries(spec.split(',').map((p) => {
-    const i = p.indexOf('=');
-    return [p.slice(0, i).trim(), p.slice(i + 1)];
-  }));
+  const parts = Object.fromEntries(
+    spec.split(',').map((p) => {
+      const i = p.indexOf('=');
+      return [p.slice(0, i).trim(), p.slice(i + 1)];
+    })
+  );
   const id = parts.id;
   if (!id || (!parts.env && !parts.src)) {
-    throw new UserError(`--secret '${spec}' must be id=ID,env=VAR or id=ID,src=FILE.`, 'Secret values are read from the environment or a file, never from the command line.');
+    throw new UserError(
+      `--secret '${spec}' must be id=ID,env=VAR or id=ID,src=FILE.`,
+      'Secret values are read from the environment or a file, never from the command line.'
+    );
   }
   if (parts.env) {
     const value = io.env[parts.env];
@@ -97,7 +102,10 @@ async function auditCommand(cmd: AuditCommand, io: CliIo): Promise<number> {
   warnAboutSettings(config.thresholds.warnings, io);
 
   let build: BuildInputs | undefined;
-  const buildPlatforms = (cmd.platform ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const buildPlatforms = (cmd.platform ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const publish =
     !cmd.image && (cmd.push || cmd.buildOutput || buildPlatforms.length > 1)
       ? { platforms: buildPlatforms, push: cmd.push, outputs: cmd.buildOutput ? [cmd.buildOutput] : [] }
@@ -159,9 +167,14 @@ async function cliBaseline(
     baseline = { report: saved, label: saved.source?.ref ?? saved.source?.commit?.slice(0, 7) ?? path.basename(cmd.baselineReport!) };
   } else if (cmd.baselineImage) {
     baseline = await resolveBaseline({ mode: 'image', baselineImage: cmd.baselineImage, config, cwd: io.cwd }, io.runtime, runAudit);
-    if (!baseline) throw new UserError(`--baseline-image ${cmd.baselineImage} could not be analysed (see the warning above).`, 'Build or pull that image first, or check the name with `docker image ls`.');
+    if (!baseline)
+      throw new UserError(
+        `--baseline-image ${cmd.baselineImage} could not be analysed (see the warning above).`,
+        'Build or pull that image first, or check the name with `docker image ls`.'
+      );
   } else if (cmd.baselineBuild) {
-    if (!build) throw new UserError('--baseline-build needs a Dockerfile to build (--file/--context), not only --image.', 'Use --baseline-image to compare two images.');
+    if (!build)
+      throw new UserError('--baseline-build needs a Dockerfile to build (--file/--context), not only --image.', 'Use --baseline-image to compare two images.');
     const sha = await resolveGitRef(cmd.baselineBuild, io);
     baseline = await resolveBaseline(
       { mode: 'build', baseSha: sha, baseRef: cmd.baselineBuild, build, config, cwd: io.cwd, skipLint: cmd.noLint },
@@ -178,7 +191,10 @@ async function resolveGitRef(ref: string, io: CliIo): Promise<string> {
   if (ref.startsWith('-')) throw new UserError(`--baseline-build '${ref}' is not a git ref.`);
   const res = await io.runtime.exec.run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: io.cwd, silent: true });
   if (res.exitCode !== 0) {
-    throw new UserError(`--baseline-build: '${ref}' is not a commit in the git checkout at ${io.cwd}.`, 'Give a branch, tag or commit id, e.g. --baseline-build main or --baseline-build HEAD~1.');
+    throw new UserError(
+      `--baseline-build: '${ref}' is not a commit in the git checkout at ${io.cwd}.`,
+      'Give a branch, tag or commit id, e.g. --baseline-build main or --baseline-build HEAD~1.'
+    );
   }
   return res.stdout.trim();
 }
@@ -192,18 +208,29 @@ async function canonical(file: string): Promise<string> {
 }
 
 /** --output/--sarif must never replace the Dockerfile, the baseline report or the config they were given. */
-async function refuseToOverwrite(cmd: { output?: string; sarif?: string; baselineReport?: string; config?: string }, io: CliIo, build?: BuildInputs, dockerfile?: string): Promise<void> {
+async function refuseToOverwrite(
+  cmd: { output?: string; sarif?: string; baselineReport?: string; config?: string },
+  io: CliIo,
+  build?: BuildInputs,
+  dockerfile?: string
+): Promise<void> {
   const inputs: [string, string][] = [];
   if (build) inputs.push(['the Dockerfile', path.resolve(io.cwd, build.file)]);
   if (dockerfile) inputs.push(['the Dockerfile', path.resolve(io.cwd, dockerfile)]);
   if (cmd.baselineReport) inputs.push(['the baseline report', path.resolve(io.cwd, cmd.baselineReport)]);
   if (cmd.config) inputs.push(['the config file', path.resolve(io.cwd, cmd.config)]);
-  for (const [flag, target] of [['--output', cmd.output], ['--sarif', cmd.sarif]] as const) {
+  for (const [flag, target] of [
+    ['--output', cmd.output],
+    ['--sarif', cmd.sarif]
+  ] as const) {
     if (!target) continue;
     const out = await canonical(path.resolve(io.cwd, target));
     for (const [what, file] of inputs) {
       if (out === (await canonical(file))) {
-        throw new UserError(`${flag} ${target} is ${what}; refusing to overwrite it.`, `Write the report somewhere else, e.g. ${flag} report.${flag === '--sarif' ? 'sarif' : 'json'}.`);
+        throw new UserError(
+          `${flag} ${target} is ${what}; refusing to overwrite it.`,
+          `Write the report somewhere else, e.g. ${flag} report.${flag === '--sarif' ? 'sarif' : 'json'}.`
+        );
       }
     }
   }

@@ -69,11 +69,14 @@ export function comparePackages(base: Report, head: Report): PackageDiff | undef
     else if (bp.version !== hp.version) {
       const order = compareVersions(hp.type, hp.version, bp.version);
       if (order === 0) continue;
-      diff[order > 0 ? 'upgraded' : 'downgraded'].push(entry(order > 0 ? 'upgraded' : 'downgraded', hp, head, { baseVersion: bp.version, sizeDelta: (hp.size ?? 0) - (bp.size ?? 0) }));
+      diff[order > 0 ? 'upgraded' : 'downgraded'].push(
+        entry(order > 0 ? 'upgraded' : 'downgraded', hp, head, { baseVersion: bp.version, sizeDelta: (hp.size ?? 0) - (bp.size ?? 0) })
+      );
     }
   }
   for (const [key, bp] of b) if (!h.has(key)) diff.removed.push(entry('removed', bp, base));
-  const bySize = (x: PackageChange, y: PackageChange) => Math.abs(y.sizeDelta) - Math.abs(x.sizeDelta) || (y.size ?? 0) - (x.size ?? 0) || x.name.localeCompare(y.name);
+  const bySize = (x: PackageChange, y: PackageChange) =>
+    Math.abs(y.sizeDelta) - Math.abs(x.sizeDelta) || (y.size ?? 0) - (x.size ?? 0) || x.name.localeCompare(y.name);
   for (const list of Object.values(diff)) list.sort(bySize);
   return diff;
 }

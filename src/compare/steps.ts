@@ -25,7 +25,10 @@ export function normaliseCreatedBy(createdBy: string): string {
 
 /** Whitespace collapsed (continuation lines joined), keyword upper-cased. */
 export function normaliseInstruction(text: string): string {
-  const collapsed = text.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+  const collapsed = text
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return collapsed.replace(/^[a-z]+\b/i, (kw) => kw.toUpperCase());
 }
 
@@ -52,8 +55,7 @@ function toMatch(base: StepUnit | undefined, head: StepUnit | undefined, matched
   const headLayers = head?.layers ?? [];
   const baseSize = sum(baseLayers, (l) => l.size);
   const headSize = sum(headLayers, (l) => l.size);
-  const sameContent =
-    baseLayers.length === headLayers.length && baseLayers.every((l, i) => l.diffId === headLayers[i].diffId);
+  const sameContent = baseLayers.length === headLayers.length && baseLayers.every((l, i) => l.diffId === headLayers[i].diffId);
   const status: StepMatch['status'] = !base ? 'added' : !head ? 'removed' : sameContent ? 'unchanged' : 'changed';
   const shown = (head ?? base)!;
   return {

@@ -3,16 +3,7 @@
 import type { Finding } from '../report/types.js';
 import type { PackageDiff } from './packages.js';
 
-export type MetricName =
-  | 'size'
-  | 'compressedSize'
-  | 'layers'
-  | 'wastedBytes'
-  | 'efficiency'
-  | 'packages'
-  | 'executables'
-  | 'secretFindings'
-  | 'lintFindings';
+export type MetricName = 'size' | 'compressedSize' | 'layers' | 'wastedBytes' | 'efficiency' | 'packages' | 'executables' | 'secretFindings' | 'lintFindings';
 
 /** How a metric's values are shown: bytes in binary units, plain counts, or a 0..1 ratio shown as percent. */
 export type MetricUnit = 'bytes' | 'count' | 'ratio';

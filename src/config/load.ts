@@ -43,26 +43,36 @@ const SIZE_EXAMPLE = 'use e.g. 200MiB, 200MB or 1.5GiB';
 
 type ScalarInput = string | number | boolean;
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 
 /** A bare number is ambiguous (`--max-wasted 5` once meant 5 bytes): ask for a unit. 0 needs none. */
 function rejectBareNumber(value: ScalarInput, where: string, percentAllowed: boolean): void {
   const text = String(value).trim();
   if (!/^\d+(?:\.\d+)?$/.test(text) || Number(text) === 0) return;
   const question = percentAllowed ? `${text} MB or ${text} %?` : `${text} MB or ${text} MiB?`;
-  throw new UserError(`${where}: '${text}' has no unit: ${question} Write the unit, e.g. ${text}MiB${percentAllowed ? `, ${text}%` : ''} or ${text}B for bytes.`);
+  throw new UserError(
+    `${where}: '${text}' has no unit: ${question} Write the unit, e.g. ${text}MiB${percentAllowed ? `, ${text}%` : ''} or ${text}B for bytes.`
+  );
 }
 
 function sizeOf(value: ScalarInput, where: string): number {
   if (typeof value === 'number' || typeof value === 'string') rejectBareNumber(value, where, false);
-  const bytes = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : typeof value === 'string' ? parseBytes(value) : undefined;
+  const bytes =
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : typeof value === 'string' ? parseBytes(value) : undefined;
   if (bytes === undefined) throw new UserError(`${where}: ${show(value)} is not a size; ${SIZE_EXAMPLE}.`);
   return bytes;
 }
 
 function limitOf(value: ScalarInput, where: string, maxPercent?: number): ByteLimit {
   if (typeof value === 'number' || typeof value === 'string') rejectBareNumber(value, where, true);
-  const limit = typeof value === 'number' ? (Number.isFinite(value) && value >= 0 ? { bytes: Math.round(value) } : undefined) : typeof value === 'string' ? parseBytesOrPercent(value) : undefined;
+  const limit =
+    typeof value === 'number'
+      ? Number.isFinite(value) && value >= 0
+        ? { bytes: Math.round(value) }
+        : undefined
+      : typeof value === 'string'
+        ? parseBytesOrPercent(value)
+        : undefined;
   if (limit === undefined) throw new UserError(`${where}: ${show(value)} is not a size or a percentage; use e.g. 10%, 20MB or 1.5GiB.`);
   if ('percent' in limit && maxPercent !== undefined && limit.percent > maxPercent) {
     throw new UserError(`${where}: ${show(value)} is more than ${maxPercent}%; use a percentage from 0 to ${maxPercent} or a size such as 10MB.`);

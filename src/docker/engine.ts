@@ -68,6 +68,9 @@ export async function layerCount(runtime: Runtime, ref: string): Promise<number 
 }
 
 export function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }

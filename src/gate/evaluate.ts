@@ -48,8 +48,7 @@ const severityCounts = (findings: Finding[]) =>
 export function evaluateThresholds(report: Report, diff: ReportDiff | undefined, t: Thresholds): Verdict {
   const checks: ThresholdResult[] = [];
   const image = report.image;
-  const skip = (name: string, limit: string, reason: string) =>
-    checks.push({ name, limit, actual: 'not evaluated', passed: true, skipped: reason });
+  const skip = (name: string, limit: string, reason: string) => checks.push({ name, limit, actual: 'not evaluated', passed: true, skipped: reason });
   const noImage = 'no image was analysed';
 
   const maxBytes = (name: string, limit: number | undefined, actual: number | undefined) => {
@@ -108,13 +107,19 @@ export function evaluateThresholds(report: Report, diff: ReportDiff | undefined,
       const userBytes = report.layers.filter((l) => !l.fromBase).reduce((sum, l) => sum + l.size, 0);
       const allowed = 'bytes' in t.maxUserWasted ? t.maxUserWasted.bytes : (userBytes * t.maxUserWasted.percent) / 100;
       const share = userBytes > 0 ? ` (${((image.userWastedBytes / userBytes) * 100).toFixed(1)} %)` : '';
-      checks.push({ name: 'max-user-wasted', limit: limitText, actual: `${formatBytes(image.userWastedBytes)}${share}`, passed: image.userWastedBytes <= allowed });
+      checks.push({
+        name: 'max-user-wasted',
+        limit: limitText,
+        actual: `${formatBytes(image.userWastedBytes)}${share}`,
+        passed: image.userWastedBytes <= allowed
+      });
     }
   }
 
   if (t.minEfficiency !== undefined) {
     if (!image) skip('min-efficiency', percent(t.minEfficiency), noImage);
-    else checks.push({ name: 'min-efficiency', limit: percent(t.minEfficiency), actual: percent(image.efficiency), passed: image.efficiency >= t.minEfficiency });
+    else
+      checks.push({ name: 'min-efficiency', limit: percent(t.minEfficiency), actual: percent(image.efficiency), passed: image.efficiency >= t.minEfficiency });
   }
 
   if (t.failOnSecrets) {

@@ -57,7 +57,8 @@ function watchProgress(stream: NodeJS.ReadableStream, layers: number, totalBytes
   const started = Date.now();
   const seen = new Set<string>();
   let bytesRead = 0;
-  const report = (done: boolean) => onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
+  const report = (done: boolean) =>
+    onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
   const counter = new PassThrough();
   counter.on('data', (chunk: Buffer) => {
     bytesRead += chunk.length;
@@ -106,7 +107,10 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
   runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);
   if (archive.configDigest !== inspected.Id) {
-    throw new UserError(`Image ${ref} changed while it was being read (expected ${inspected.Id}, read ${archive.configDigest}).`, 'Re-run the audit once the build has finished.');
+    throw new UserError(
+      `Image ${ref} changed while it was being read (expected ${inspected.Id}, read ${archive.configDigest}).`,
+      'Re-run the audit once the build has finished.'
+    );
   }
   return buildAnalysis(ref, inspected, archive, model, config, opts.baseLayerCount ?? 0);
 }
@@ -130,7 +134,10 @@ async function inspectImage(ref: string, runtime: Runtime): Promise<Json> {
     if (/no such (image|object)/i.test(res.stderr)) {
       throw new UserError(`Image ${ref} not found locally; build it or check the name.`, `docker said: ${res.stderr.trim()}`);
     }
-    throw new UserError(`\`docker image inspect ${ref}\` failed: ${res.stderr.trim() || `exit ${res.exitCode}`}.`, 'Check that the Docker engine is running (`docker info`).');
+    throw new UserError(
+      `\`docker image inspect ${ref}\` failed: ${res.stderr.trim() || `exit ${res.exitCode}`}.`,
+      'Check that the Docker engine is running (`docker info`).'
+    );
   }
   const parsed = JSON.parse(res.stdout) as Json[];
   if (!parsed[0]?.Id) throw new UserError(`Image ${ref} not found locally; build it or check the name.`);
@@ -141,7 +148,10 @@ async function inspectImage(ref: string, runtime: Runtime): Promise<Json> {
 async function dockerLayerSizes(id: string, runtime: Runtime): Promise<number[] | undefined> {
   const res = await runtime.exec.run('docker', ['history', '--no-trunc', '-H=false', '--format', '{{json .}}', id], { silent: true });
   if (res.exitCode !== 0) return undefined;
-  const rows = res.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Json);
+  const rows = res.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Json);
   return rows.reverse().map((r) => Number(r.Size));
 }
 

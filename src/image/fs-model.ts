@@ -398,7 +398,9 @@ export class FilesystemModel implements LayerSubscriber {
    * `topK` largest children that hold at least `showShare` of the image (and `minBytes`). Depth-first, at most
    * `maxLines` rows. Directory sizes are computed once, bottom-up (one small record per directory).
    */
-  sizeTree(opts: { expandShare?: number; showShare?: number; minBytes?: number; topK?: number; maxLines?: number; dominantShare?: number } = {}): SizeTreeNode[] {
+  sizeTree(
+    opts: { expandShare?: number; showShare?: number; minBytes?: number; topK?: number; maxLines?: number; dominantShare?: number } = {}
+  ): SizeTreeNode[] {
     this.assertFinished();
     const { expandShare = 0.05, showShare = 0.01, minBytes = 64 * 1024, topK = 5, maxLines = 40, dominantShare = 0.5 } = opts;
     const sizes = new Map<Node, { bytes: number; files: number }>();

@@ -197,8 +197,7 @@ export class LayerTarParser {
     }
     if (base.startsWith('.wh.')) {
       const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-      entry.whiteout =
-        base === '.wh..wh..opq' ? { kind: 'opaque', target: dir } : { kind: 'delete', target: dir ? `${dir}/${base.slice(4)}` : base.slice(4) };
+      entry.whiteout = base === '.wh..wh..opq' ? { kind: 'opaque', target: dir } : { kind: 'delete', target: dir ? `${dir}/${base.slice(4)}` : base.slice(4) };
     }
     let want = 0;
     for (const sub of this.subscribers) {

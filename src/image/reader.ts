@@ -50,11 +50,7 @@ const OCI_BLOB = /^blobs\/[^/]+\/[0-9a-f]+$/;
  * Reads an image archive from `stream`, feeding every layer entry to `subscribers` as it streams.
  * Rejects with a UserError when the stream is not a complete image archive.
  */
-export async function readImageArchive(
-  stream: NodeJS.ReadableStream,
-  subscribers: LayerSubscriber[],
-  opts: ReadOptions = {}
-): Promise<ImageArchive> {
+export async function readImageArchive(stream: NodeJS.ReadableStream, subscribers: LayerSubscriber[], opts: ReadOptions = {}): Promise<ImageArchive> {
   const state: ArchiveState = { layers: new Map(), aliases: new Map(), json: new Map() };
   const outer = tar.extract();
   let failure: unknown;
@@ -405,11 +401,7 @@ export interface LayerTarStats {
  * as a layer inside `docker save` is parsed. For image sources other than `docker save` (registry, OCI layout):
  * the caller decompresses and verifies the blob; this measures the tar.
  */
-export async function parseLayerTar(
-  layerKey: string,
-  source: AsyncIterable<Buffer>,
-  subscribers: LayerSubscriber[]
-): Promise<LayerTarStats> {
+export async function parseLayerTar(layerKey: string, source: AsyncIterable<Buffer>, subscribers: LayerSubscriber[]): Promise<LayerTarStats> {
   const hash = createHash('sha256');
   const parser = new LayerTarParser(layerKey, subscribers);
   let tarBytes = 0;

@@ -103,7 +103,14 @@ function kindOf(e: LayerEntry): Kind | undefined {
   return undefined;
 }
 
-const budget = (k: Kind) => (k === 'dpkg' || k === 'apk' ? INVENTORY_LIMITS.packageDb : k === 'rpm' ? INVENTORY_LIMITS.rpmSqlite : k === 'npm-lock' ? INVENTORY_LIMITS.lockfile : INVENTORY_LIMITS.manifest);
+const budget = (k: Kind) =>
+  k === 'dpkg' || k === 'apk'
+    ? INVENTORY_LIMITS.packageDb
+    : k === 'rpm'
+      ? INVENTORY_LIMITS.rpmSqlite
+      : k === 'npm-lock'
+        ? INVENTORY_LIMITS.lockfile
+        : INVENTORY_LIMITS.manifest;
 
 export function createInventoryScan(): InventoryScan {
   const captured: Captured[] = [];
@@ -197,7 +204,10 @@ export function createInventoryScan(): InventoryScan {
       }
       return out;
     };
-    for (const p of await historyOf('dpkg', async (c) => new Map(parseDpkgStatus(c.content.toString('utf8')).map((e) => [e.name, { version: e.version, size: e.installedBytes }])))) {
+    for (const p of await historyOf(
+      'dpkg',
+      async (c) => new Map(parseDpkgStatus(c.content.toString('utf8')).map((e) => [e.name, { version: e.version, size: e.installedBytes }]))
+    )) {
       packages.push({ type: 'deb', ...p });
     }
     for (const c of captured.filter((x) => x.kind === 'dpkg-d')) {
@@ -207,7 +217,10 @@ export function createInventoryScan(): InventoryScan {
         packages.push({ type: 'deb', name: e.name, version: e.version, size: e.installedBytes, layer, path: c.path });
       }
     }
-    for (const p of await historyOf('apk', async (c) => new Map(parseApkInstalled(c.content.toString('utf8')).map((e) => [e.name, { version: e.version, size: e.installedBytes }])))) {
+    for (const p of await historyOf(
+      'apk',
+      async (c) => new Map(parseApkInstalled(c.content.toString('utf8')).map((e) => [e.name, { version: e.version, size: e.installedBytes }]))
+    )) {
       packages.push({ type: 'apk', ...p });
     }
     const unread: UnreadDatabase[] = [];
@@ -229,7 +242,10 @@ export function createInventoryScan(): InventoryScan {
 
     // npm: visible manifests, dev flags from the app's lockfile or package.json.
     const visibleCaptured = (kind: Kind) =>
-      captured.filter((c) => c.kind === kind).map((c) => ({ c, layer: visibleLayer(c.layerKey, c.path) })).filter((x): x is { c: Captured; layer: number } => x.layer !== undefined);
+      captured
+        .filter((c) => c.kind === kind)
+        .map((c) => ({ c, layer: visibleLayer(c.layerKey, c.path) }))
+        .filter((x): x is { c: Captured; layer: number } => x.layer !== undefined);
     const appDirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
     const devKeys = new Map<string, Set<string>>();
     for (const { c } of visibleCaptured('npm-lock')) {
@@ -251,8 +267,20 @@ export function createInventoryScan(): InventoryScan {
       const lock = devKeys.get(where.appRoot);
       // Distro-packaged JavaScript (Debian's /usr/share/nodejs, /usr/lib/nodejs) keeps upstream package.json
       // files whose devDependencies the distro never installs as such: only apps are judged.
-      const dev = OS_MANAGED.test(where.appRoot) ? false : lock ? lock.has(where.lockKey) : (directDev.get(where.appRoot)?.has(m.name) ?? false) && where.lockKey === `node_modules/${m.name}`;
-      packages.push({ type: 'npm', name: m.name, version: m.version, size: npmBytes.get(where.packageRoot) ?? 0, layer, path: c.path, ...(dev ? { dev } : {}) });
+      const dev = OS_MANAGED.test(where.appRoot)
+        ? false
+        : lock
+          ? lock.has(where.lockKey)
+          : (directDev.get(where.appRoot)?.has(m.name) ?? false) && where.lockKey === `node_modules/${m.name}`;
+      packages.push({
+        type: 'npm',
+        name: m.name,
+        version: m.version,
+        size: npmBytes.get(where.packageRoot) ?? 0,
+        layer,
+        path: c.path,
+        ...(dev ? { dev } : {})
+      });
     }
 
     // Python: metadata + RECORD (sizes) per distribution directory.
@@ -294,7 +322,15 @@ export function createInventoryScan(): InventoryScan {
       for (const a of j.artifacts) {
         // The jar's bytes go to its own artifact when it has exactly one; bundled ones are listed without size.
         const size = !a.nested && own.length === 1 ? j.size : undefined;
-        packages.push({ type: 'maven', group: a.group, name: `${a.group}:${a.artifact}`, version: a.version, layer, path: a.nested ? `${j.path}!/${a.nested}` : j.path, ...(size !== undefined ? { size } : {}) });
+        packages.push({
+          type: 'maven',
+          group: a.group,
+          name: `${a.group}:${a.artifact}`,
+          version: a.version,
+          layer,
+          path: a.nested ? `${j.path}!/${a.nested}` : j.path,
+          ...(size !== undefined ? { size } : {})
+        });
       }
     }
     let distro: Distro | undefined;
@@ -310,7 +346,9 @@ export function createInventoryScan(): InventoryScan {
 }
 
 export const sortPackages = (ps: Package[]) =>
-  ps.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || (a.path ?? '').localeCompare(b.path ?? ''));
+  ps.sort(
+    (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || (a.path ?? '').localeCompare(b.path ?? '')
+  );
 
 export function parseOsRelease(text: string): Distro | undefined {
   const v = new Map<string, string>();
@@ -319,7 +357,9 @@ export function parseOsRelease(text: string): Distro | undefined {
     if (m) v.set(m[1], m[2].replace(/^(["'])(.*)\1$/, '$2'));
   }
   const id = v.get('ID');
-  return id ? { id, ...(v.get('VERSION_ID') ? { versionId: v.get('VERSION_ID') } : {}), ...(v.get('PRETTY_NAME') ? { prettyName: v.get('PRETTY_NAME') } : {}) } : undefined;
+  return id
+    ? { id, ...(v.get('VERSION_ID') ? { versionId: v.get('VERSION_ID') } : {}), ...(v.get('PRETTY_NAME') ? { prettyName: v.get('PRETTY_NAME') } : {}) }
+    : undefined;
 }
 
 /** `dir` + a relative path (`../x`), normalised. */

@@ -25,7 +25,11 @@ export interface PythonMetadata {
 }
 
 /** PEP 503 normalised name. */
-export const normalisePythonName = (n: string) => n.trim().toLowerCase().replace(/[-_.]+/g, '-');
+export const normalisePythonName = (n: string) =>
+  n
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 
 export function parsePythonMetadata(text: string): PythonMetadata | undefined {
   const head = text.split(/\r?\n\r?\n/)[0];

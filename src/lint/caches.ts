@@ -48,7 +48,21 @@ export function pipNoCacheDir(value: string | undefined): boolean {
 const keepcacheOff = (c: ShellCommand) => c.args.some((a) => /^--setopt=keepcache=(0|false|no)$/i.test(a)) || argsHave(c, '--setopt', 'keepcache=0');
 
 const YUM_FILLS = ['install', 'update', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'makecache'];
-const DNF_FILLS = ['install', 'in', 'upgrade', 'up', 'update', 'upgrade-minimal', 'up-min', 'reinstall', 'rei', 'groupinstall', 'localinstall', 'makecache', 'distro-sync'];
+const DNF_FILLS = [
+  'install',
+  'in',
+  'upgrade',
+  'up',
+  'update',
+  'upgrade-minimal',
+  'up-min',
+  'reinstall',
+  'rei',
+  'groupinstall',
+  'localinstall',
+  'makecache',
+  'distro-sync'
+];
 const APT = ['apt-get', 'apt', 'aptitude'];
 
 export const CACHE_TOOLS: readonly CacheTool[] = [
@@ -131,7 +145,8 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
     noCache: keepcacheOff,
     cleans: (c) => ['dnf', 'microdnf', 'dnf5', 'tdnf', 'yum'].includes(c.name) && sub(c) === 'clean' && (c.args.includes('all') || c.args.includes('metadata')),
     dirs: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5', '/var/cache/tdnf'],
-    message: 'dnf/microdnf leave their metadata and package cache (/var/cache/dnf, /var/cache/yum) in this layer; end the same RUN with `&& dnf clean all` (`microdnf clean all`).'
+    message:
+      'dnf/microdnf leave their metadata and package cache (/var/cache/dnf, /var/cache/yum) in this layer; end the same RUN with `&& dnf clean all` (`microdnf clean all`).'
   },
   {
     manager: 'zypper',
@@ -144,11 +159,19 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
   {
     manager: 'conda',
     // conda, mamba and micromamba keep every downloaded package tarball in <prefix>/pkgs.
-    fills: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) && ['install', 'create', 'update', 'upgrade'].includes(sub(c) === 'env' ? (c.args.includes('create') ? 'create' : c.args.includes('update') ? 'update' : '') : (sub(c) ?? '')),
-    cleans: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) && sub(c) === 'clean' && c.args.some((a) => a === '--all' || /^-[a-z]*a/.test(a) || a === '--tarballs' || /^-[a-z]*t/.test(a)),
+    fills: (c) =>
+      ['conda', 'mamba', 'micromamba'].includes(c.name) &&
+      ['install', 'create', 'update', 'upgrade'].includes(
+        sub(c) === 'env' ? (c.args.includes('create') ? 'create' : c.args.includes('update') ? 'update' : '') : (sub(c) ?? '')
+      ),
+    cleans: (c) =>
+      ['conda', 'mamba', 'micromamba'].includes(c.name) &&
+      sub(c) === 'clean' &&
+      c.args.some((a) => a === '--all' || /^-[a-z]*a/.test(a) || a === '--tarballs' || /^-[a-z]*t/.test(a)),
     dirs: ['/opt/conda/pkgs', 'conda/pkgs', 'mamba/pkgs', '/root/.conda/pkgs'],
     envDirs: ['CONDA_PKGS_DIRS'],
-    message: 'conda keeps every downloaded package in <prefix>/pkgs in this layer; end the same RUN with `&& conda clean --all --yes` (mamba/micromamba: `clean --all --yes`).'
+    message:
+      'conda keeps every downloaded package in <prefix>/pkgs in this layer; end the same RUN with `&& conda clean --all --yes` (mamba/micromamba: `clean --all --yes`).'
   },
   {
     manager: 'composer',
@@ -161,7 +184,8 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
   },
   {
     manager: 'go',
-    fills: (c) => c.name === 'go' && (['build', 'install', 'get', 'test', 'generate'].includes(sub(c) ?? '') || (sub(c) === 'mod' && c.args.includes('download'))),
+    fills: (c) =>
+      c.name === 'go' && (['build', 'install', 'get', 'test', 'generate'].includes(sub(c) ?? '') || (sub(c) === 'mod' && c.args.includes('download'))),
     cleans: (c) => c.name === 'go' && sub(c) === 'clean' && (c.args.includes('-cache') || c.args.includes('-modcache')),
     dirs: ['/go/pkg/mod', '.cache/go-build', '$(go env GOCACHE)', '$(go env GOMODCACHE)'],
     message:
@@ -200,7 +224,9 @@ export function coversDir(path: string, dirs: string[]): boolean {
 
 /** A cache or tmpfs mount over one of the folders (a target with a variable counts: it may well be one). */
 export function mountCovers(step: Step, dirs: string[]): boolean {
-  return (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== undefined && (m.target.includes('$') || coversDir(m.target, dirs)));
+  return (step.run?.mounts ?? []).some(
+    (m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== undefined && (m.target.includes('$') || coversDir(m.target, dirs))
+  );
 }
 
 function removes(cmd: ShellCommand, dirs: string[]): boolean {

@@ -68,8 +68,21 @@ const lastSegment = (ref: ImageRef): string => ref.repository.slice(ref.reposito
 // Images whose purpose is building: compilers, SDKs, build tools. Matched on the last path segment unless the
 // entry has a slash (then on the full name).
 const TOOLCHAIN_IMAGES = new Set([
-  'golang', 'rust', 'maven', 'gradle', 'gcc', 'buildpack-deps', 'sbt', 'haskell', 'swift', 'clojure', 'leiningen',
-  'mcr.microsoft.com/dotnet/sdk', 'mcr.microsoft.com/dotnet/core/sdk', 'microsoft/dotnet', 'dotnet/sdk'
+  'golang',
+  'rust',
+  'maven',
+  'gradle',
+  'gcc',
+  'buildpack-deps',
+  'sbt',
+  'haskell',
+  'swift',
+  'clojure',
+  'leiningen',
+  'mcr.microsoft.com/dotnet/sdk',
+  'mcr.microsoft.com/dotnet/core/sdk',
+  'microsoft/dotnet',
+  'dotnet/sdk'
 ]);
 
 // JDK distributions whose default tags are JDKs; a `jre` tag is a runtime.

@@ -231,8 +231,24 @@ function makeStep(instr: Instruction, stage: Stage | undefined): Step {
 
 // Instructions BuildKit's Dockerfile frontend knows; anything else is a parse error there ("unknown instruction").
 const INSTRUCTIONS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL',
-  'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR'
 ]);
 
 /**
@@ -240,11 +256,10 @@ const INSTRUCTIONS = new Set([
  * unknown instruction) is a UserError: linting it would report PASS for something that never builds.
  */
 function assertBuildable(file: string, source: string, instructions: Instruction[]): void {
-  const cannot = (why: string, fix: string) =>
-    new UserError(`${file} is not a Dockerfile BuildKit can build: ${why}. ${fix}`);
+  const cannot = (why: string, fix: string) => new UserError(`${file} is not a Dockerfile BuildKit can build: ${why}. ${fix}`);
   // NUL bytes or undecodable bytes (read as U+FFFD) mean binary content, not a text Dockerfile.
   const replacement = source.match(/\uFFFD/g)?.length ?? 0;
-  if (source.includes('\u0000') || replacement > 0 && replacement * 20 > source.length) {
+  if (source.includes('\u0000') || (replacement > 0 && replacement * 20 > source.length)) {
     throw cannot('it is binary data, not text', 'Point `dockerfile` (flag --file) at the Dockerfile, not at a build output or archive.');
   }
   if (instructions.length === 0) {
@@ -252,13 +267,22 @@ function assertBuildable(file: string, source: string, instructions: Instruction
   }
   const unknown = instructions.find((i) => !INSTRUCTIONS.has(i.getKeyword().toUpperCase()));
   if (unknown) {
-    const word = unknown.getKeyword().slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
-    throw cannot(`line ${unknown.getRange().start.line + 1} starts with \`${word}\`, which is not a Dockerfile instruction`, 'Fix that line, or check that the path given as `dockerfile` (flag --file) is a Dockerfile.');
+    const word = unknown
+      .getKeyword()
+      .slice(0, 40)
+      .replace(/[^\x20-\x7e]/g, '?');
+    throw cannot(
+      `line ${unknown.getRange().start.line + 1} starts with \`${word}\`, which is not a Dockerfile instruction`,
+      'Fix that line, or check that the path given as `dockerfile` (flag --file) is a Dockerfile.'
+    );
   }
   const first = instructions.find((i) => i.getKeyword().toUpperCase() !== 'ARG');
   if (!first) throw cannot('it has no FROM instruction', 'Start the build stage with `FROM <image>`.');
   if (first.getKeyword().toUpperCase() !== 'FROM') {
-    throw cannot(`line ${first.getRange().start.line + 1} (${first.getKeyword().toUpperCase()}) comes before the first FROM`, 'Only ARG may come before the first `FROM <image>`.');
+    throw cannot(
+      `line ${first.getRange().start.line + 1} (${first.getKeyword().toUpperCase()}) comes before the first FROM`,
+      'Only ARG may come before the first `FROM <image>`.'
+    );
   }
 }
 
@@ -331,7 +355,10 @@ export function buildModel(file: string, source: string, target?: string): Docke
     .filter((d) => !KNOWN_DIRECTIVES.has(d.getName().toLowerCase()))
     .map((d) => {
       const line = d.getRange().start.line;
-      const text = source.slice(lineStarts[line], lineStarts[line + 1] ?? source.length).trim().replace(/^#/, '');
+      const text = source
+        .slice(lineStarts[line], lineStarts[line + 1] ?? source.length)
+        .trim()
+        .replace(/^#/, '');
       return { line: line + 1, text };
     });
   const comments = [...directiveComments, ...df.getComments().map((c) => ({ line: c.getRange().start.line + 1, text: c.getContent() }))];

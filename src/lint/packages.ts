@@ -3,7 +3,7 @@
 import { hasFlag, positionalsAfter, subcommand, type ShellCommand } from './shell.js';
 
 export type LanguageManager =
-  | 'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
+  'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
 
 export interface DependencyInstall {
   manager: LanguageManager;
@@ -82,7 +82,11 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       // `cargo chef cook` builds only the dependencies (cargo-chef): a dependency layer.
       if (sub === 'chef') return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
       if (sub === 'build' || sub === 'test') return { manager: 'cargo', fromManifest: true, buildsSource: true };
-      return sub === 'fetch' ? { manager: 'cargo', fromManifest: true } : sub === 'install' ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') } : undefined;
+      return sub === 'fetch'
+        ? { manager: 'cargo', fromManifest: true }
+        : sub === 'install'
+          ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') }
+          : undefined;
     case 'bundle':
     case 'bundler':
       return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;

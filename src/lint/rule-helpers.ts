@@ -24,9 +24,7 @@ export function cacheMountCovers(step: Step, hints: string[]): Mount | undefined
 
 /** `rm`/`find -delete` arguments in the step that mention one of the paths. */
 export function removesPath(step: Step, fragments: string[]): boolean {
-  return commandsOf(step).some(
-    (c) => (c.name === 'rm' || c.name === 'find') && c.args.slice(1).some((a) => fragments.some((f) => a.includes(f)))
-  );
+  return commandsOf(step).some((c) => (c.name === 'rm' || c.name === 'find') && c.args.slice(1).some((a) => fragments.some((f) => a.includes(f))));
 }
 
 /** Error where the stage ships, a step lower elsewhere. */

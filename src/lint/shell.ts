@@ -214,7 +214,10 @@ function makeCommand(words: string[], redirects: Redirect[]): ShellCommand {
 const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 /** The first positional argument after the program (`apt-get -y install x` → `install`); skips `-o value`. */
-export function subcommand(cmd: ShellCommand, optionsWithValue: ReadonlySet<string> = new Set(['-o', '-c', '-C', '-f', '--file', '--prefix', '--cwd', '--dir'])): string | undefined {
+export function subcommand(
+  cmd: ShellCommand,
+  optionsWithValue: ReadonlySet<string> = new Set(['-o', '-c', '-C', '-f', '--file', '--prefix', '--cwd', '--dir'])
+): string | undefined {
   for (let k = 1; k < cmd.args.length; k++) {
     const a = cmd.args[k];
     if (optionsWithValue.has(a)) {
@@ -234,7 +237,12 @@ export function positionalsAfter(cmd: ShellCommand, sub: string): string[] {
     const a = cmd.args[k];
     if (a.startsWith('-')) {
       // `-r file`, `-c constraints`, `--target dir`: the value is not a package.
-      if (/^(-r|--requirement|-c|--constraint|-e|--editable|-t|--target|-i|--index-url|--extra-index-url|--prefix|--root|--cache-dir|-w|--workspace|--filter|-C)$/.test(a)) k++;
+      if (
+        /^(-r|--requirement|-c|--constraint|-e|--editable|-t|--target|-i|--index-url|--extra-index-url|--prefix|--root|--cache-dir|-w|--workspace|--filter|-C)$/.test(
+          a
+        )
+      )
+        k++;
       continue;
     }
     out.push(a);
@@ -242,5 +250,4 @@ export function positionalsAfter(cmd: ShellCommand, sub: string): string[] {
   return out;
 }
 
-export const hasFlag = (cmd: ShellCommand, ...flags: string[]): boolean =>
-  cmd.args.some((a) => flags.some((f) => a === f || a.startsWith(f + '=')));
+export const hasFlag = (cmd: ShellCommand, ...flags: string[]): boolean => cmd.args.some((a) => flags.some((f) => a === f || a.startsWith(f + '=')));

@@ -20,7 +20,11 @@ export interface ShippedChain {
   stages: string[];
 }
 
-const collapse = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+const collapse = (s: string) =>
+  s
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Parses a Dockerfile and returns the instruction chain that ends up in the shipped image. */
 export function shippedChain(contents: string, target?: string): ShippedChain {
@@ -32,7 +36,14 @@ export function shippedChain(contents: string, target?: string): ShippedChain {
   for (const ins of df.getInstructions()) {
     if (ins.getKeyword() === 'ARG' && ins.getRange().start.line < firstFrom) {
       const [name, ...rest] = (ins.getArgumentsContent() ?? '').split('=');
-      if (rest.length) globalArgs.set(name.trim(), rest.join('=').trim().replace(/^["']|["']$/g, ''));
+      if (rest.length)
+        globalArgs.set(
+          name.trim(),
+          rest
+            .join('=')
+            .trim()
+            .replace(/^["']|["']$/g, '')
+        );
     }
   }
   const instructionsOf = (stageIndex: number): Instruction[] => {
@@ -103,7 +114,12 @@ export function parseCreatedBy(createdBy: string): { keyword: string; text: stri
 
 function similar(a: string, b: string): boolean {
   if (a === b) return true;
-  const norm = (s: string) => s.replace(/^\[|\]$/g, '').replace(/["',]/g, ' ').replace(/\s+/g, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .replace(/^\[|\]$/g, '')
+      .replace(/["',]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   return norm(a) === norm(b) || norm(a).includes(norm(b)) || norm(b).includes(norm(a));
 }
 

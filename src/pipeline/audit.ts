@@ -139,10 +139,12 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const publish = needsPublish(opts.publish) ? opts.publish : undefined;
     const plan = publish ? planPublish(publish, build!.tags) : { kind: 'load' as const };
     if (publish) await checkPublishDriver(runtime, build!.builder, publish, plan);
-    const result = await timed('build', () => runBuild(build!, runtime, cwd, {
+    const result = await timed('build', () =>
+      runBuild(build!, runtime, cwd, {
         rewriteArgs: publish ? (args) => publishArgs(args, publish, plan) : undefined,
         inlineSecrets: inlineSecrets.filter(isMaskable).map((s) => s.value)
-      }));
+      })
+    );
     // Provenance records build args (which may hold secrets): not kept.
     const { ['buildx.build.provenance']: _provenance, ...metadata } = result.metadata;
     buildMetadata = metadata;
@@ -152,7 +154,8 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
       // Read back what was published, never a --load: every platform of a multi-platform build by default.
       const sourceOpts = { insecureRegistries: opts.insecureRegistries, env: opts.env, cwd };
       const digest = String(result.metadata['containerimage.digest'] ?? '');
-      if (plan.kind === 'registry') source = registrySource(/^sha256:[0-9a-f]{64}$/.test(digest) ? `${plan.ref.replace(/@.*$/, '')}@${digest}` : plan.ref, sourceOpts);
+      if (plan.kind === 'registry')
+        source = registrySource(/^sha256:[0-9a-f]{64}$/.test(digest) ? `${plan.ref.replace(/@.*$/, '')}@${digest}` : plan.ref, sourceOpts);
       else if (plan.kind === 'oci-layout') source = ociLayoutSource(plan.path, sourceOpts);
       else if (plan.kind === 'oci-archive') source = archiveSource('oci-archive', plan.path, sourceOpts);
       platform ??= publish.platforms.length > 1 ? 'all' : undefined;
@@ -162,11 +165,7 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
   const chain = dockerfileText !== undefined ? shippedChain(dockerfileText, build?.target) : undefined;
   // Without an engine the base image's layer count is not known locally: base/user split stays unset.
   const baseLayerCount =
-    chain?.baseImage === undefined
-      ? undefined
-      : chain.baseImage === 'scratch'
-        ? 0
-        : await layerCount(runtime, chain.baseImage).catch(() => undefined);
+    chain?.baseImage === undefined ? undefined : chain.baseImage === 'scratch' ? 0 : await layerCount(runtime, chain.baseImage).catch(() => undefined);
 
   const images: (SourceImage | undefined)[] = source ? await source.resolve(platform) : [undefined];
   const redactions: RedactionEntry[] = [];
@@ -182,7 +181,15 @@ export async function runAudit(opts: AuditOptions, runtime: Runtime): Promise<Re
     const endAnalysis = cancellationOf(runtime).enter('the analysis'); // named in a cancellation message
     const analysis = await timed('analysis', () =>
       runtime.log.group(`Analyse ${label}`, () =>
-        analyseImage({ ref, runtime, config, subscribers: [secretScan.subscriber, inventoryScan.subscriber], baseLayerCount, source: sourceImage, onProgress }).finally(endAnalysis)
+        analyseImage({
+          ref,
+          runtime,
+          config,
+          subscribers: [secretScan.subscriber, inventoryScan.subscriber],
+          baseLayerCount,
+          source: sourceImage,
+          onProgress
+        }).finally(endAnalysis)
       )
     );
     const inventory = await inventoryScan.build(analysis.model);
@@ -278,9 +285,7 @@ function applyRuleConfig(findings: Finding[], config: AuditConfig): Finding[] {
 }
 
 /** Lint only (the `lint` command): no engine needed. */
-export async function runLint(
-  opts: { dockerfile: string; context?: string; target?: string; config: AuditConfig; cwd?: string }
-): Promise<Report> {
+export async function runLint(opts: { dockerfile: string; context?: string; target?: string; config: AuditConfig; cwd?: string }): Promise<Report> {
   const cwd = opts.cwd ?? process.cwd();
   const findings = await lintDockerfile({
     dockerfile: opts.dockerfile,

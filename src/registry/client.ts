@@ -85,9 +85,14 @@ export class RegistryClient {
     const bytes = await readBody(res, MAX_MANIFEST_BYTES, `the manifest of ${repository}`);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (reference.startsWith('sha256:') && reference !== digest) {
-      throw new UserError(`The registry ${this.host} sent a manifest for ${repository}@${reference} whose digest is ${digest}.`, 'The registry or a proxy in between altered it; do not trust this registry.');
+      throw new UserError(
+        `The registry ${this.host} sent a manifest for ${repository}@${reference} whose digest is ${digest}.`,
+        'The registry or a proxy in between altered it; do not trust this registry.'
+      );
     }
-    const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+    const mediaType = String(res.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     return { mediaType, digest, bytes };
   }
 
@@ -96,7 +101,10 @@ export class RegistryClient {
     const res = await this.request(repository, `/v2/${repository}/blobs/${digest}`, '*/*');
     if (res.statusCode === 404) {
       res.resume();
-      throw new UserError(`The registry ${this.host} has no blob ${digest} in ${repository} (404 Not Found).`, 'The image was pushed incompletely or the blob was garbage-collected; push it again.');
+      throw new UserError(
+        `The registry ${this.host} has no blob ${digest} in ${repository} (404 Not Found).`,
+        'The image was pushed incompletely or the blob was garbage-collected; push it again.'
+      );
     }
     this.expectOk(res, `blob ${digest}`);
     return this.body(res);
@@ -107,7 +115,8 @@ export class RegistryClient {
     let n = 0;
     for await (const c of await this.openBlob(repository, digest)) {
       n += c.length;
-      if (n > maxBytes) throw new UserError(`The blob ${digest} in ${this.host}/${repository} is larger than ${maxBytes} bytes, which an image config never is.`);
+      if (n > maxBytes)
+        throw new UserError(`The blob ${digest} in ${this.host}/${repository} is larger than ${maxBytes} bytes, which an image config never is.`);
       parts.push(c);
     }
     return Buffer.concat(parts);
@@ -124,7 +133,10 @@ export class RegistryClient {
   private expectOk(res: http.IncomingMessage, what: string): void {
     if (res.statusCode === 200) return;
     res.resume();
-    throw new UserError(`The registry ${this.host} answered ${res.statusCode} ${res.statusMessage ?? ''} for ${what}.`.replace(/ +for/, ' for'), 'Check that the registry is healthy and the reference is right.');
+    throw new UserError(
+      `The registry ${this.host} answered ${res.statusCode} ${res.statusMessage ?? ''} for ${what}.`.replace(/ +for/, ' for'),
+      'Check that the registry is healthy and the reference is right.'
+    );
   }
 
   /** GET with auth challenges answered and redirects followed. */
@@ -242,19 +254,27 @@ export class RegistryClient {
       if (c.username === undefined || c.password === undefined) throw await this.accessDenied(401, repository);
       return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
     }
-    if (!/^bearer$/i.test(kind)) throw new UserError(`The registry ${this.host} asks for '${kind}' authentication, which image-audit does not support (Basic and Bearer only).`);
+    if (!/^bearer$/i.test(kind))
+      throw new UserError(`The registry ${this.host} asks for '${kind}' authentication, which image-audit does not support (Basic and Bearer only).`);
     const params = parseChallenge(header.slice(kind.length));
     if (!params.realm) throw new UserError(`The registry ${this.host} sent a Bearer challenge without a realm.`);
     const realm = new URL(params.realm);
     const wanted = params.scope ?? scope;
     let res: http.IncomingMessage;
     if (c.identityToken) {
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: c.identityToken, service: params.service ?? '', scope: wanted, client_id: 'image-audit' });
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: c.identityToken,
+        service: params.service ?? '',
+        scope: wanted,
+        client_id: 'image-audit'
+      });
       res = await this.post(realm, form.toString());
     } else {
       if (params.service) realm.searchParams.set('service', params.service);
       realm.searchParams.set('scope', wanted);
-      const basic: Record<string, string> = c.username !== undefined && c.password !== undefined ? { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` } : {};
+      const basic: Record<string, string> =
+        c.username !== undefined && c.password !== undefined ? { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` } : {};
       res = await this.send(realm, basic);
     }
     if (res.statusCode !== 200) {
@@ -288,7 +308,8 @@ class PlainHttpAnswer extends Error {}
 /** `realm="https://auth",service="reg",scope="repository:a:pull"` → record. */
 export function parseChallenge(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) out[m[1].toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const m of text.matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+    out[m[1].toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   return out;
 }
 

@@ -37,10 +37,12 @@ export const singleLine = (text: string): string => String(text).replace(/\r\n/g
 
 /** Inline text for Markdown or HTML: one line, every special character neutralised. */
 export function escapeMarkdown(text: string): string {
-  return singleLine(text)
-    .replace(/[&<>"'|`\\*_[\]()#!~$:@]/g, (c) => ENTITIES[c])
-    // GFM autolinks `www.host` without any special character; a `.` entity stops it.
-    .replace(/(www)\./gi, '$1&#46;');
+  return (
+    singleLine(text)
+      .replace(/[&<>"'|`\\*_[\]()#!~$:@]/g, (c) => ENTITIES[c])
+      // GFM autolinks `www.host` without any special character; a `.` entity stops it.
+      .replace(/(www)\./gi, '$1&#46;')
+  );
 }
 
 /**
@@ -71,7 +73,10 @@ export const code = (text: string, max = 100): string => `<code>${escapeMarkdown
 
 /** A label Mermaid accepts inside double quotes: plain ASCII words only. */
 export function mermaidLabel(text: string, max = 24): string {
-  const cleaned = text.replace(/[^A-Za-z0-9 ._=+-]/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = text
+    .replace(/[^A-Za-z0-9 ._=+-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `"${shorten(cleaned, max).replace(/…$/, '..')}"`;
 }
 

@@ -51,7 +51,9 @@ export function buildSizeTree(visible: ReadonlyMap<string, VisibleEntry>, maxLea
     for (const [n, sub] of d.dirs) {
       const node = toNode(n, sub);
       if (node[1] >= minBytes || !node[3]) children.push(node);
-      else for (const leaf of flattenByLayer(node)) small.set(leaf.layer, { bytes: (small.get(leaf.layer)?.bytes ?? 0) + leaf.bytes, count: (small.get(leaf.layer)?.count ?? 0) + leaf.count });
+      else
+        for (const leaf of flattenByLayer(node))
+          small.set(leaf.layer, { bytes: (small.get(leaf.layer)?.bytes ?? 0) + leaf.bytes, count: (small.get(leaf.layer)?.count ?? 0) + leaf.count });
     }
     for (const [layer, s] of small) children.push([`(${s.count} small file${s.count === 1 ? '' : 's'})`, s.bytes, layer]);
     const bytes = children.reduce((n, c) => n + c[1], 0);
@@ -85,7 +87,11 @@ function dominantLayer(children: MapNode[]): number {
 }
 
 /** JSON safe inside a <script> element: `<`, U+2028/2029 escaped so no `</script>` or line break can end it. */
-export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export const scriptJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -58,7 +58,9 @@ export function markdownExtras(report: Report, opts: ExtrasOptions): string[] {
       const step = stepOfLayer(report, f.layer);
       return `| ${code(`/${f.path}`, 100)} | ${formatBytes(f.bytes)} | ${f.layer} | ${step ? code(step, 60) : '–'} |`;
     });
-    parts.push(opts.details(`Largest files (${space.largestFiles.length})`, ['| File | Bytes | Layer | Step |', '| --- | ---: | ---: | --- |', ...rows].join('\n')));
+    parts.push(
+      opts.details(`Largest files (${space.largestFiles.length})`, ['| File | Bytes | Layer | Step |', '| --- | ---: | ---: | --- |', ...rows].join('\n'))
+    );
   }
   const perStep = (space?.layerFiles ?? []).filter((l) => !report.layers[l.layer]?.fromBase && l.files.length);
   if (perStep.length) {

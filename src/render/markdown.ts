@@ -180,8 +180,7 @@ function layersTable(report: Report, max: number, cut?: { any: boolean }): strin
   return ['| # | Step | Line | Size | Compressed | Wasted |', '| ---: | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n') + more;
 }
 
-const details = (summary: string, body: string, open = false) =>
-  `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+const details = (summary: string, body: string, open = false) => `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 
 function renderBody(report: Report, given: ReportDiff | undefined, opts: MarkdownOptions, limits: Limits): string {
   // The comparison renders from Report.comparison when no diff object is passed (a saved report).
@@ -221,8 +220,7 @@ function renderBody(report: Report, given: ReportDiff | undefined, opts: Markdow
   return parts.join('\n\n');
 }
 
-const summaryPointer = (opts: MarkdownOptions) =>
-  opts.summaryUrl ? `[the job summary](${encodeURI(opts.summaryUrl)})` : 'the job summary of this run';
+const summaryPointer = (opts: MarkdownOptions) => (opts.summaryUrl ? `[the job summary](${encodeURI(opts.summaryUrl)})` : 'the job summary of this run');
 
 /** The job summary: the full report, at most `maxBytes` (default SUMMARY_LIMIT) UTF-8 bytes. */
 export function renderSummary(report: Report, diff: ReportDiff | undefined, opts: MarkdownOptions & { maxBytes?: number } = {}): string {

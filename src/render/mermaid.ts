@@ -26,7 +26,10 @@ export function renderLayerChart(report: Report, steps: StepMatch[] | undefined,
     }));
   } else {
     bars = report.layers.map((l, i) => ({
-      label: stepLabel({ instruction: l.step?.instruction ?? l.createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, ''), line: l.step?.line, fromBase: l.fromBase }, i),
+      label: stepLabel(
+        { instruction: l.step?.instruction ?? l.createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, ''), line: l.step?.line, fromBase: l.fromBase },
+        i
+      ),
       head: l.size,
       order: i
     }));

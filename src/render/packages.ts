@@ -11,7 +11,14 @@ const ORDER: PackageChange['change'][] = ['added', 'removed', 'upgraded', 'downg
 
 function changeText(c: PackageChange): string {
   const version = c.baseVersion ? `${c.baseVersion} → ${c.version}` : c.version;
-  const size = c.change === 'upgraded' || c.change === 'downgraded' ? (c.sizeDelta ? formatBytesDelta(c.sizeDelta) : undefined) : c.size !== undefined ? formatBinaryBytes(c.size) : undefined;
+  const size =
+    c.change === 'upgraded' || c.change === 'downgraded'
+      ? c.sizeDelta
+        ? formatBytesDelta(c.sizeDelta)
+        : undefined
+      : c.size !== undefined
+        ? formatBinaryBytes(c.size)
+        : undefined;
   const where = c.line !== undefined ? `line ${c.line}` : c.layer !== undefined ? `layer ${c.layer}` : undefined;
   const extra = [size, where].filter(Boolean).join(', ');
   return `${MARK[c.change]} ${c.name} ${version}${extra ? ` (${extra})` : ''}${c.type === 'deb' || c.type === 'apk' || c.type === 'rpm' ? '' : ` [${c.type}]`}`;
@@ -34,7 +41,8 @@ export function renderPackageChangesMarkdown(diff: ReportDiff | undefined, max =
     if (!d[kind].length) continue;
     lines.push(`**${kind[0].toUpperCase()}${kind.slice(1)} (${d[kind].length})**`, '');
     // `- + x` would open a nested list: the sign goes in as an entity.
-    for (const c of d[kind].slice(0, max)) lines.push(`- ${escapeMarkdown(shorten(changeText(c), 160)).replace(/^[+-]/, (m) => (m === '+' ? '&#43;' : '&#45;'))}`);
+    for (const c of d[kind].slice(0, max))
+      lines.push(`- ${escapeMarkdown(shorten(changeText(c), 160)).replace(/^[+-]/, (m) => (m === '+' ? '&#43;' : '&#45;'))}`);
     if (d[kind].length > max) lines.push(`- _…and ${d[kind].length - max} more (see the JSON report)_`);
     lines.push('');
   }

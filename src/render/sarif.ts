@@ -76,7 +76,7 @@ function locationsOf(f: Finding, report: Report, root: string) {
       }
     ];
   }
-  const name = f.path ?? (f.layer !== undefined ? `layer ${f.layer}` : report.image?.ref ?? 'image');
+  const name = f.path ?? (f.layer !== undefined ? `layer ${f.layer}` : (report.image?.ref ?? 'image'));
   return [{ logicalLocations: [{ name, fullyQualifiedName: f.path ? `image:/${f.path}` : name, kind: 'resource' }] }];
 }
 
@@ -115,7 +115,11 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
     locations: locationsOf(f, report, root),
     partialFingerprints: { 'imageAuditFingerprint/v1': f.fingerprint },
     ...(f.suppressed
-      ? { suppressions: [{ kind: f.suppressed.by === 'inline' ? 'inSource' : 'external', ...(f.suppressed.reason ? { justification: f.suppressed.reason } : {}) }] }
+      ? {
+          suppressions: [
+            { kind: f.suppressed.by === 'inline' ? 'inSource' : 'external', ...(f.suppressed.reason ? { justification: f.suppressed.reason } : {}) }
+          ]
+        }
       : {}),
     properties: {
       category: f.category,

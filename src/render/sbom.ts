@@ -49,7 +49,9 @@ export function renderSbom(report: Report, opts: SbomOptions = {}): string {
     seen.set(purl, n + 1);
     const properties = [
       ...(p.layer !== undefined ? [{ name: 'image-audit:layer', value: String(p.layer) }] : []),
-      ...(p.layer !== undefined && report.layers[p.layer]?.step?.line !== undefined ? [{ name: 'image-audit:dockerfile-line', value: String(report.layers[p.layer].step!.line) }] : []),
+      ...(p.layer !== undefined && report.layers[p.layer]?.step?.line !== undefined
+        ? [{ name: 'image-audit:dockerfile-line', value: String(report.layers[p.layer].step!.line) }]
+        : []),
       ...(p.size !== undefined ? [{ name: 'image-audit:size', value: String(p.size) }] : []),
       ...(p.path ? [{ name: 'image-audit:path', value: `/${p.path}` }] : []),
       { name: 'image-audit:package-type', value: p.type }

@@ -47,11 +47,15 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     out.push(paint('bold', `image-audit ${t(report.tool.version)} — ${t(img.ref ?? img.id)}`));
     out.push('');
     out.push(`  size             ${formatBytes(img.size)} (${img.size} bytes)`);
-    out.push(`  compressed size  ${formatBytes(img.compressedSize)} (${img.compressedSizeSource === 'manifest' ? 'pull size, from the manifest' : 'estimated pull size'})`);
+    out.push(
+      `  compressed size  ${formatBytes(img.compressedSize)} (${img.compressedSizeSource === 'manifest' ? 'pull size, from the manifest' : 'estimated pull size'})`
+    );
     out.push(`  layers           ${num(img.layers)}${img.baseLayers ? ` (${num(img.baseLayers)} from the base image)` : ''}`);
     const yours = report.space?.userWaste?.bytes ?? img.userWastedBytes;
     const theirs = report.space?.baseWaste?.bytes ?? img.baseWastedBytes;
-    out.push(`  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (in files you added: ${formatBytes(yours)}, in the base image's files: ${formatBytes(theirs)})` : ''}`);
+    out.push(
+      `  wasted           ${formatBytes(img.wastedBytes)}${img.wastedBytes ? ` (in files you added: ${formatBytes(yours)}, in the base image's files: ${formatBytes(theirs)})` : ''}`
+    );
     out.push(`  efficiency       ${(img.efficiency * 100).toFixed(1)} %`);
     if (img.packages !== undefined) out.push(`  OS packages      ${num(img.packages)}`);
     if (img.executables !== undefined) out.push(`  executables      ${num(img.executables)}`);
@@ -63,9 +67,12 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     for (const l of report.layers) {
       const where = l.step?.line ? `line ${num(l.step.line)}` : l.fromBase ? 'base' : '';
       const what = l.step?.instruction ?? l.createdBy ?? '';
-      const residue = l.residue && Object.keys(l.residue).length
-        ? `  [of which ${Object.entries(l.residue).map(([k, v]) => `${formatBytes(v)} ${t(k)}`).join(', ')}]`
-        : '';
+      const residue =
+        l.residue && Object.keys(l.residue).length
+          ? `  [of which ${Object.entries(l.residue)
+              .map(([k, v]) => `${formatBytes(v)} ${t(k)}`)
+              .join(', ')}]`
+          : '';
       out.push(`  ${pad(num(l.index), 3)} ${pad(formatBytes(l.size), 10)} ${pad(where, 9)} ${clip(what, 80)}${residue}`);
     }
     out.push(...wastedLines(report.wastedFiles ?? [], report, opts.allWaste));
@@ -89,7 +96,8 @@ function wastedLines(files: WastedFile[], report: Report, all?: boolean): string
   const base = sorted.filter((w) => w.fromBase);
   const baseTotal = report.space?.baseWaste ?? { files: base.length, bytes: base.reduce((n, w) => n + w.bytes, 0) };
   if (!yours.length && !baseTotal.bytes) return [];
-  const line = (w: WastedFile) => `  ${pad(formatBytes(w.bytes), 10)} /${t(w.path)} (added in layer ${num(w.addedInLayer)}, ${t(w.how)} in layer ${num(w.hiddenInLayer)})`;
+  const line = (w: WastedFile) =>
+    `  ${pad(formatBytes(w.bytes), 10)} /${t(w.path)} (added in layer ${num(w.addedInLayer)}, ${t(w.how)} in layer ${num(w.hiddenInLayer)})`;
   const out = ['', 'Wasted files, yours (largest first):'];
   if (yours.length) out.push(...yours.slice(0, 10).map(line));
   else out.push('  none');
@@ -98,7 +106,9 @@ function wastedLines(files: WastedFile[], report: Report, all?: boolean): string
       out.push("Wasted files, the base image's:");
       out.push(...base.slice(0, 10).map(line));
     } else {
-      out.push(`  + ${formatBytes(baseTotal.bytes)} in ${baseTotal.files} item${baseTotal.files === 1 ? '' : 's'} wasted inside the base image (not yours to fix; --all-waste lists them)`);
+      out.push(
+        `  + ${formatBytes(baseTotal.bytes)} in ${baseTotal.files} item${baseTotal.files === 1 ? '' : 's'} wasted inside the base image (not yours to fix; --all-waste lists them)`
+      );
     }
   }
   return out;
@@ -122,7 +132,9 @@ function spaceLines(report: Report): string[] {
   if (space?.largestFiles.length) {
     out.push('', `Largest files (${space.largestFiles.length}):`);
     for (const f of space.largestFiles) {
-      out.push(`  ${padStart(formatBytes(f.bytes), 10)}  /${t(f.path)}  (layer ${num(f.layer)}${stepOfLayer(report, f.layer) ? `, ${clip(stepOfLayer(report, f.layer)!, 60)}` : ''})`);
+      out.push(
+        `  ${padStart(formatBytes(f.bytes), 10)}  /${t(f.path)}  (layer ${num(f.layer)}${stepOfLayer(report, f.layer) ? `, ${clip(stepOfLayer(report, f.layer)!, 60)}` : ''})`
+      );
     }
   }
   const perStep = (space?.layerFiles ?? []).filter((l) => !report.layers[l.layer]?.fromBase && l.files.length);
@@ -138,7 +150,14 @@ function spaceLines(report: Report): string[] {
 }
 
 function stepLabel(s: StepMatch): string {
-  const line = s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine ? `line ${s.baseLine}→${s.headLine}` : s.headLine ?? s.baseLine ? `line ${s.headLine ?? s.baseLine}` : s.fromBase ? 'base' : '';
+  const line =
+    s.baseLine !== undefined && s.headLine !== undefined && s.baseLine !== s.headLine
+      ? `line ${s.baseLine}→${s.headLine}`
+      : (s.headLine ?? s.baseLine)
+        ? `line ${s.headLine ?? s.baseLine}`
+        : s.fromBase
+          ? 'base'
+          : '';
   return line;
 }
 
@@ -188,7 +207,8 @@ export function verdictLines(report: Report, paint: Paint = painter(false)): str
   out.push(`Verdict: ${v.passed ? paint('green', 'PASS') : paint('red', 'FAIL')} — ${t(v.summary)}`);
   for (const c of v.checks.filter((c) => !c.passed)) {
     out.push(`  ✗ ${t(c.name)}: ${t(c.actual)} (limit ${t(c.limit)})`);
-    for (const f of c.findings ?? []) out.push(`      ${paint(SEVERITY_STYLE[f.severity] ?? 'bold', pad(t(f.severity), 7))} ${pad(t(f.rule), 26)} ${t(f.where ?? '')}`.trimEnd());
+    for (const f of c.findings ?? [])
+      out.push(`      ${paint(SEVERITY_STYLE[f.severity] ?? 'bold', pad(t(f.severity), 7))} ${pad(t(f.rule), 26)} ${t(f.where ?? '')}`.trimEnd());
   }
   return out;
 }

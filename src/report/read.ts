@@ -33,7 +33,10 @@ export async function readReportFile(file: string): Promise<Report> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new UserError(`The baseline report ${file} cannot be read.`, 'Check the path (relative to the working directory), or restore it first (e.g. with actions/cache).');
+    throw new UserError(
+      `The baseline report ${file} cannot be read.`,
+      'Check the path (relative to the working directory), or restore it first (e.g. with actions/cache).'
+    );
   }
   return parseReport(text, `The baseline report ${file}`);
 }

@@ -276,7 +276,9 @@ export const reportSchema = z.object({
 
 // Compile-time agreement between this schema and types.ts, key by key and both ways. A new field on one side
 // without the other fails here, naming the type.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { missing: Exclude<keyof A, keyof B>; extra: Exclude<keyof B, keyof A> };
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { missing: Exclude<keyof A, keyof B>; extra: Exclude<keyof B, keyof A> };
 type Out<S extends z.ZodType> = z.output<S>;
 const keysAgree = <_ extends true>() => true;
 keysAgree<SameKeys<T.Report, Out<typeof reportSchema>>>();

@@ -22,12 +22,7 @@ const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 const KEY = '[A-Za-z_][A-Za-z0-9_.-]*';
 
 /** Splits `A=1 B=two words C=3` into pairs; a value runs until the next ` NAME=` (known names preferred). */
-export function splitPairs(
-  text: string,
-  knownNames?: ReadonlySet<string>,
-  count?: number,
-  dottedKeys = false
-): { pairs: NamedValue[]; rest: string } {
+export function splitPairs(text: string, knownNames?: ReadonlySet<string>, count?: number, dottedKeys = false): { pairs: NamedValue[]; rest: string } {
   const pairs: NamedValue[] = [];
   let pos = 0;
   const key = dottedKeys ? KEY : IDENT;

@@ -63,17 +63,36 @@ export function inlineDockerfileSecrets(text: string): InlineSecret[] {
   };
   for (const ins of instructions(text)) {
     for (const h of scanText(ins.args)) {
-      add({ value: h.value, masked: maskFor(h.detector, h.value), detector: h.detector, confidence: h.confidence, severity: h.severity, line: ins.line, endLine: ins.endLine });
+      add({
+        value: h.value,
+        masked: maskFor(h.detector, h.value),
+        detector: h.detector,
+        confidence: h.confidence,
+        severity: h.severity,
+        line: ins.line,
+        endLine: ins.endLine
+      });
     }
     if (ins.keyword === 'ENV' || ins.keyword === 'ARG' || ins.keyword === 'LABEL') {
       // `ENV NAME value` (legacy form) has one pair; `ENV A=1 B=2` several.
       const legacy = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+([^=\s].*)$/.exec(ins.args.trim());
-      const pairs = legacy && !legacy[1].includes('=') ? [{ name: legacy[1], value: legacy[2].trim() }] : splitPairs(ins.args.trim(), undefined, undefined, true).pairs;
+      const pairs =
+        legacy && !legacy[1].includes('=') ? [{ name: legacy[1], value: legacy[2].trim() }] : splitPairs(ins.args.trim(), undefined, undefined, true).pairs;
       for (const p of pairs) {
         if (!p.value || found.has(`${ins.line}\0${p.value.trim()}`)) continue;
         const named = assessNamedValue(p.name, p.value);
         const value = p.value.trim();
-        if (named) add({ value, masked: maskFor(secretName, value), detector: secretName, confidence: named.confidence, severity: secretName.severity, line: ins.line, endLine: ins.endLine, name: p.name });
+        if (named)
+          add({
+            value,
+            masked: maskFor(secretName, value),
+            detector: secretName,
+            confidence: named.confidence,
+            severity: secretName.severity,
+            line: ins.line,
+            endLine: ins.endLine,
+            name: p.name
+          });
       }
     }
   }

@@ -14,8 +14,7 @@ export const secretRules: readonly RuleMeta[] = [
     shortDescription: 'A secret is visible in the image history',
     fullDescription:
       'A build argument or command line with a credential is recorded in the image history (`docker history`), which anyone who can pull the image can read.',
-    help:
-      'Pass credentials with a secret mount instead of build arguments, and rotate the exposed credential:\n\n```dockerfile\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n```',
+    help: 'Pass credentials with a secret mount instead of build arguments, and rotate the exposed credential:\n\n```dockerfile\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n```',
     tags: ['security', 'secret'],
     examples: {
       bad: 'FROM node:20-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" > .npmrc && npm ci && rm .npmrc',
@@ -42,10 +41,8 @@ export const secretRules: readonly RuleMeta[] = [
     category: 'secret',
     defaultSeverity: 'error',
     shortDescription: 'A file in the image contains a secret',
-    fullDescription:
-      'A layer contains a private key, token or credential file. Even if a later layer deletes it, the layer that added it still ships it.',
-    help:
-      'Keep the file out of the build context (`.dockerignore`), use `RUN --mount=type=secret` for build-time credentials, and rotate the exposed credential.',
+    fullDescription: 'A layer contains a private key, token or credential file. Even if a later layer deletes it, the layer that added it still ships it.',
+    help: 'Keep the file out of the build context (`.dockerignore`), use `RUN --mount=type=secret` for build-time credentials, and rotate the exposed credential.',
     tags: ['security', 'secret'],
     examples: {
       bad: 'FROM node:20-slim\nCOPY .npmrc /root/.npmrc\nRUN npm ci && rm /root/.npmrc',

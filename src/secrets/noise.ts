@@ -15,20 +15,82 @@ const DOCUMENTED_EXAMPLES = new Set([
  * in every checkout of those SDKs and say nothing about the image's owner.
  */
 export const PUBLIC_SDK_GOOGLE_KEYS = new Set([
-  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567', 'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs', 'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
-  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU', 'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0', 'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
-  'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c', 'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4', 'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
-  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM', 'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ', 'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
-  'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU', 'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw', 'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+  'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs',
+  'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+  'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+  'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
+  'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+  'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4',
+  'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM',
+  'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+  'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
+  'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+  'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw',
+  'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
   'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY'
 ]);
 
 const PLACEHOLDER_WORDS = new Set([
-  'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'dummy', 'example', 'sample', 'secret', 'secrets',
-  'password', 'passwd', 'pass', 'token', 'apikey', 'api_key', 'redacted', 'hidden', 'masked', 'none', 'null', 'nil',
-  'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'todo', 'fixme', 'test', 'testing', 'empty', 'default',
-  'required', 'optional', 'unset', 'notset', 'not-set', 'tbd', 'foo', 'bar', 'foobar', 'xyz', 'abc', 'abc123',
-  'mysecret', 'mypassword', 'mytoken', 'secret123', 'password123', 'letmein', 'admin', 'root', 'user', 'username'
+  'changeme',
+  'change_me',
+  'change-me',
+  'changeit',
+  'placeholder',
+  'dummy',
+  'example',
+  'sample',
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'pass',
+  'token',
+  'apikey',
+  'api_key',
+  'redacted',
+  'hidden',
+  'masked',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'todo',
+  'fixme',
+  'test',
+  'testing',
+  'empty',
+  'default',
+  'required',
+  'optional',
+  'unset',
+  'notset',
+  'not-set',
+  'tbd',
+  'foo',
+  'bar',
+  'foobar',
+  'xyz',
+  'abc',
+  'abc123',
+  'mysecret',
+  'mypassword',
+  'mytoken',
+  'secret123',
+  'password123',
+  'letmein',
+  'admin',
+  'root',
+  'user',
+  'username'
 ]);
 
 /** True for values that are references or placeholders rather than a literal secret. */
@@ -45,7 +107,8 @@ export function isPlaceholder(raw: string): boolean {
   const body = value.replace(/^(?:[A-Za-z]{2,6}[_-]){1,2}/, '');
   if (body !== value && body.length >= 8 && (/^(.)\1*$/.test(body) || /^[xX*]+$/.test(body))) return true;
   // Documentation conventions: EXAMPLE / your_token_here / <insert …> anywhere in the value.
-  if (/EXAMPLE|example|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|password|pass)|_here$|^insert[_-]|replace[_-]?(?:me|with)/i.test(value)) return true;
+  if (/EXAMPLE|example|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|password|pass)|_here$|^insert[_-]|replace[_-]?(?:me|with)/i.test(value))
+    return true;
   // Values that say they are not real: `not_a_real_token`, `fake-key`, `dummy_password`.
   if (saysNotReal(value)) return true;
   return false;

@@ -136,7 +136,9 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     const historyCandidates = scanHistory(history);
     const configCandidates = scanConfig(analysis.image?.config, history);
     // An ENV/LABEL still in the config is reported there (with the step that set it), not twice.
-    const inConfig = new Set(configCandidates.map((c) => `${c.location.replace(/^config:(Env|Labels):/, (_, k: string) => (k === 'Env' ? 'env:' : 'label:'))}\0${c.value}`));
+    const inConfig = new Set(
+      configCandidates.map((c) => `${c.location.replace(/^config:(Env|Labels):/, (_, k: string) => (k === 'Env' ? 'env:' : 'label:'))}\0${c.value}`)
+    );
     const history2 = historyCandidates.filter((c) => !inConfig.has(`${c.location.replace(/^history:/, '')}\0${c.value}`));
 
     const out: { f: Finding; value: string }[] = [];
@@ -146,7 +148,12 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
       const local = localMasks.get(value);
       return { f: local !== undefined ? redactor.with(value, local).redactFinding(f) : redactor.redactFinding(f), value };
     });
-    const suppressed = applySuppressions(redacted.map((r) => r.f), config.secrets.suppressions, runtime, opts.now ?? new Date());
+    const suppressed = applySuppressions(
+      redacted.map((r) => r.f),
+      config.secrets.suppressions,
+      runtime,
+      opts.now ?? new Date()
+    );
     suppressed.forEach((f, i) => identities.set(f, identityOfValue(redacted[i].value)));
     return suppressed;
   }
@@ -183,7 +190,11 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
   function scanFreeText(text: string, rule: SecretRuleId, location: (d: Detector) => string, where: string, list: Map<string, Candidate>, step?: number): void {
     for (const h of scanText(text)) {
       remember(h.detector, h.value, h);
-      addCandidate(list, { rule, location: location(h.detector), value: h.value, detector: h.detector, confidence: h.confidence, severity: h.severity, where }, step);
+      addCandidate(
+        list,
+        { rule, location: location(h.detector), value: h.value, detector: h.detector, confidence: h.confidence, severity: h.severity, where },
+        step
+      );
     }
   }
 
@@ -212,7 +223,14 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
           return;
         }
         default:
-          scanFreeText(createdBy, rule, (d) => `history:${(step.instruction || 'step').toLowerCase()}:${d.id}`, `a ${step.instruction || 'history'} step`, list, i);
+          scanFreeText(
+            createdBy,
+            rule,
+            (d) => `history:${(step.instruction || 'step').toLowerCase()}:${d.id}`,
+            `a ${step.instruction || 'history'} step`,
+            list,
+            i
+          );
       }
     });
     return [...list.values()];
@@ -241,7 +259,10 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     for (const [key, value] of Object.entries(cfg.labels ?? {})) {
       scanPair({ name: key, value }, rule, `config:Labels:${key}`, `LABEL ${key}`, list, setBy('LABEL', key));
     }
-    for (const [field, args] of [['Entrypoint', cfg.entrypoint], ['Cmd', cfg.cmd]] as const) {
+    for (const [field, args] of [
+      ['Entrypoint', cfg.entrypoint],
+      ['Cmd', cfg.cmd]
+    ] as const) {
       if (!args?.length) continue;
       scanFreeText(args.join(' '), rule, () => `config:${field}`, field.toUpperCase(), list);
       // `--password=…` / `--api-key=…` options with a literal value.
@@ -250,7 +271,10 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
         if (m) scanPair({ name: m[1], value: m[2] }, rule, `config:${field}:${m[1]}`, `${field.toUpperCase()} option --${m[1]}`, list);
       }
     }
-    for (const [field, value] of [['User', cfg.user], ['WorkingDir', cfg.workdir]] as const) {
+    for (const [field, value] of [
+      ['User', cfg.user],
+      ['WorkingDir', cfg.workdir]
+    ] as const) {
       if (value) scanFreeText(value, rule, () => `config:${field}`, field, list);
     }
     return [...list.values()];
@@ -322,7 +346,14 @@ export function createSecretScan(opts: SecretScanOptions): SecretScan {
     return out.sort((a, b) => (a.f.layer ?? 0) - (b.f.layer ?? 0) || (a.f.path ?? '').localeCompare(b.f.path ?? ''));
   }
 
-  function fileFinding(fp: string, f: FileHit, layer: number | undefined, layers: number[], vis: FileVisibility | undefined, layerReports: LayerReport[]): Finding {
+  function fileFinding(
+    fp: string,
+    f: FileHit,
+    layer: number | undefined,
+    layers: number[],
+    vis: FileVisibility | undefined,
+    layerReports: LayerReport[]
+  ): Finding {
     const { hit, path } = f;
     const masked = maskOf(hit.value);
     const addedBy = layer !== undefined ? layerReports[layer]?.createdBy : undefined;

@@ -5,9 +5,17 @@ import prettyBytes from 'pretty-bytes';
 
 const UNITS: Record<string, number> = {
   b: 1,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
-  k: 1e3, m: 1e6, g: 1e9
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9
 };
 
 /** Parses `200MB`, `1.5 GiB`, `512` (bytes). Returns undefined for malformed input. */

@@ -97,7 +97,13 @@ export class Cancellation {
         settled.add(p);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))));
-        const outcome = await Promise.race([p.then(() => 'ok' as const, () => 'error' as const), timeout]);
+        const outcome = await Promise.race([
+          p.then(
+            () => 'ok' as const,
+            () => 'error' as const
+          ),
+          timeout
+        ]);
         clearTimeout(timer);
         (outcome === 'ok' ? result.done : result.failed).push(label);
       };

@@ -1,7 +1,10 @@
 // A UserError is a problem with the user's input or environment: shells print its message (one actionable
 // paragraph) and exit non-zero, never a stack trace. Anything else is a bug and is reported as such.
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string
+  ) {
     super(hint ? `${message}\n${hint}` : message);
     this.name = 'UserError';
   }
@@ -25,5 +28,4 @@ export class CancelledError extends Error {
   }
 }
 
-export const isCancelledError = (e: unknown): e is CancelledError =>
-  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'CancelledError';
+export const isCancelledError = (e: unknown): e is CancelledError => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'CancelledError';

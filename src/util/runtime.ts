@@ -55,5 +55,4 @@ export interface Runtime {
 export const cancellationOf = (runtime: Runtime): Cancellation => runtime.cancel ?? new Cancellation();
 
 /** Folder for private temp dirs: the runtime's, else RUNNER_TEMP, else a tmpfs XDG_RUNTIME_DIR, else os.tmpdir(). */
-export const tempRootOf = (runtime: Runtime): string =>
-  runtime.tempRoot || process.env.RUNNER_TEMP || process.env.XDG_RUNTIME_DIR || os.tmpdir();
+export const tempRootOf = (runtime: Runtime): string => runtime.tempRoot || process.env.RUNNER_TEMP || process.env.XDG_RUNTIME_DIR || os.tmpdir();

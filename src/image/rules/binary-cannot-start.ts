@@ -15,9 +15,8 @@ export const meta: RuleMeta & { category: 'image' } = {
   defaultSeverity: 'error',
   shortDescription: 'An executable cannot start: its ELF interpreter or a shared library is missing',
   fullDescription:
-    'The image\'s ENTRYPOINT/CMD binary (or, in a scratch or distroless image, any executable) is dynamically linked, but the program interpreter it names (PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2) or a library it needs (DT_NEEDED, e.g. libc.so.6) is not in the image. The container fails at start with `exec /server: no such file or directory`.',
-  help:
-    'Link statically, or ship the libraries. For Go, disable cgo; for C, link with `-static` or use a base image with the C library:\n\n```dockerfile\nFROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /server .\nFROM scratch\nCOPY --from=build /server /server\n```',
+    "The image's ENTRYPOINT/CMD binary (or, in a scratch or distroless image, any executable) is dynamically linked, but the program interpreter it names (PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2) or a library it needs (DT_NEEDED, e.g. libc.so.6) is not in the image. The container fails at start with `exec /server: no such file or directory`.",
+  help: 'Link statically, or ship the libraries. For Go, disable cgo; for C, link with `-static` or use a base image with the C library:\n\n```dockerfile\nFROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /server .\nFROM scratch\nCOPY --from=build /server /server\n```',
   tags: ['correctness'],
   examples: {
     bad: 'FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y gcc\nRUN gcc -o /hello hello.c\nFROM scratch\nCOPY --from=build /hello /hello\nENTRYPOINT ["/hello"]',
@@ -75,12 +74,15 @@ export const binaryCannotStart: ImageRule = {
       const missing: string[] = [];
       if (f.elf.interpreter && !resolveFile(inventory.visible, f.elf.interpreter)) missing.push(`its program interpreter ${f.elf.interpreter}`);
       const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '';
-      const runpath = (f.elf.runpath ?? '').split(':').filter(Boolean).map((d) => d.replace(/\$\{?ORIGIN\}?/g, `/${dir}`));
+      const runpath = (f.elf.runpath ?? '')
+        .split(':')
+        .filter(Boolean)
+        .map((d) => d.replace(/\$\{?ORIGIN\}?/g, `/${dir}`));
       const dirs = [...runpath, ...ldPath, ...LIB_DIRS];
       const libs = (f.elf.needed ?? []).filter((lib) => !libraryFound(lib, dirs, inventory.visible));
       if (libs.length) missing.push(`shared ${libs.length === 1 ? 'library' : 'libraries'} ${libs.join(', ')}`);
       if (!missing.length) continue;
-      const role = isEntry ? 'the image\'s entrypoint' : 'an executable in this minimal image';
+      const role = isEntry ? "the image's entrypoint" : 'an executable in this minimal image';
       findings.push({
         key: f.path,
         message: `/${f.path} (${role}, added by ${layerLabel(layers, f.layer)}) cannot start: ${missing.join(' and ')} ${missing.length > 1 || libs.length > 1 ? 'are' : 'is'} not in the image; link it statically (Go: CGO_ENABLED=0; C: -static) or use a base image with the C library.`,

@@ -13,8 +13,7 @@ export const meta: RuleMeta & { category: 'image' } = {
   shortDescription: 'Development-only dependencies ship in the final image',
   fullDescription:
     'npm devDependencies (TypeScript, test runners, bundlers) or Python dev/test extras are installed in the image that runs in production. They are often most of node_modules, and they widen the attack surface.',
-  help:
-    'Install production dependencies only in the final stage, and build in a separate stage:\n\n```dockerfile\nFROM node:20 AS build\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nFROM node:20-slim\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=build /app/dist ./dist\n```\n\nFor Python, install the project without its dev extra (`pip install .`, not `.[dev]`).',
+  help: 'Install production dependencies only in the final stage, and build in a separate stage:\n\n```dockerfile\nFROM node:20 AS build\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nFROM node:20-slim\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=build /app/dist ./dist\n```\n\nFor Python, install the project without its dev extra (`pip install .`, not `.[dev]`).',
   tags: ['size', 'security'],
   examples: {
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY dist ./dist',

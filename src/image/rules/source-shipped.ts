@@ -22,7 +22,8 @@ export const meta: RuleMeta & { category: 'image' } = {
   hadolint: []
 };
 
-const OS_DIRS = /^(?:usr\/(?!src\/|local\/src\/|app\/)|(?:lib|lib32|lib64|libx32|bin|sbin|etc|proc|sys|dev|run|boot)(?:\/|$)|var\/(?:lib|cache|log)\/|opt\/(?:java|jdk|python|node)[^/]*\/)/;
+const OS_DIRS =
+  /^(?:usr\/(?!src\/|local\/src\/|app\/)|(?:lib|lib32|lib64|libx32|bin|sbin|etc|proc|sys|dev|run|boot)(?:\/|$)|var\/(?:lib|cache|log)\/|opt\/(?:java|jdk|python|node)[^/]*\/)/;
 const PACKAGES = /(?:^|\/)(?:node_modules|site-packages|dist-packages|\.cache|\.npm|go\/pkg\/mod)\//;
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', '__mocks__', 'e2e']);
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$|^test_[^/]*\.py$|_test\.(?:py|go)$/;
@@ -85,7 +86,12 @@ export const sourceShipped: ImageRule = {
       const layer = [...a.byLayer.entries()].sort((x, y) => y[1] - x[1])[0][0];
       findings.push({
         key: category,
-        message: `${a.files} file${a.files === 1 ? '' : 's'} of ${LABEL[category]} ship in the image (${formatBytes(a.bytes)}): ${roots.slice(0, 3).map(([r, b]) => `/${r} (${formatBytes(b)})`).join(', ')}${roots.length > 3 ? ', …' : ''}; largest part added by ${layerLabel(layers, layer)}. Copy only what runs, or list them in .dockerignore.`,
+        message: `${a.files} file${a.files === 1 ? '' : 's'} of ${LABEL[category]} ship in the image (${formatBytes(a.bytes)}): ${roots
+          .slice(0, 3)
+          .map(([r, b]) => `/${r} (${formatBytes(b)})`)
+          .join(
+            ', '
+          )}${roots.length > 3 ? ', …' : ''}; largest part added by ${layerLabel(layers, layer)}. Copy only what runs, or list them in .dockerignore.`,
         layer,
         path: roots[0][0],
         bytes: a.bytes,

@@ -138,10 +138,17 @@ export const toolchainInImage: ImageRule = {
       const lead = group[0];
       // The fingerprint names the toolchains (in table order), not the layer: stable across rebuilds, and the
       // same as before grouping when a layer holds one toolchain.
-      const key = group.map((g) => g.tc).sort((a, b) => TOOLCHAINS.indexOf(a) - TOOLCHAINS.indexOf(b)).map((tc) => tc.id).join('+');
+      const key = group
+        .map((g) => g.tc)
+        .sort((a, b) => TOOLCHAINS.indexOf(a) - TOOLCHAINS.indexOf(b))
+        .map((tc) => tc.id)
+        .join('+');
       const list = group.map((g) => `${g.tc.short} ${formatBytes(g.bytes)}`).join(', ');
       const where = top !== undefined ? `, added by ${layerLabel(layers, top)}` : '';
-      const what = group.length === 1 ? `${lead.tc.label} ships in the final image (${formatBytes(bytes)}${lead.root ? ` under /${lead.root}` : ''})` : `${group.length} toolchains ship in the final image (${formatBytes(bytes)}: ${list})`;
+      const what =
+        group.length === 1
+          ? `${lead.tc.label} ships in the final image (${formatBytes(bytes)}${lead.root ? ` under /${lead.root}` : ''})`
+          : `${group.length} toolchains ship in the final image (${formatBytes(bytes)}: ${list})`;
       const bytesByLayer: Record<number, number> = {};
       for (const g of group) for (const [l, n] of g.byLayer) bytesByLayer[l] = (bytesByLayer[l] ?? 0) + n;
       findings.push({

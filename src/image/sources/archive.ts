@@ -19,7 +19,9 @@ export function archiveSource(kind: Extract<SourceKind, 'docker-archive' | 'oci-
       if (!s?.isFile()) {
         throw new UserError(
           `${display}: ${file} is not a file.`,
-          kind === 'docker-archive' ? 'Write one with `docker save IMAGE -o FILE`.' : 'Write one with `skopeo copy docker://IMAGE oci-archive:FILE` or buildx `--output type=oci,dest=FILE`.'
+          kind === 'docker-archive'
+            ? 'Write one with `docker save IMAGE -o FILE`.'
+            : 'Write one with `skopeo copy docker://IMAGE oci-archive:FILE` or buildx `--output type=oci,dest=FILE`.'
         );
       }
       return [

@@ -51,9 +51,14 @@ export function ociLayoutSource(text: string, opts: SourceOptions = {}): ImageSo
       try {
         index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8'));
       } catch {
-        const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+        const exists = await stat(dir).then(
+          (s) => s.isDirectory(),
+          () => false
+        );
         throw new UserError(
-          exists ? `${display} is not an OCI image layout: ${path.join(dir, 'index.json')} is missing or not JSON.` : `${display}: the directory ${dir} does not exist.`,
+          exists
+            ? `${display} is not an OCI image layout: ${path.join(dir, 'index.json')} is missing or not JSON.`
+            : `${display}: the directory ${dir} does not exist.`,
           'Write one with `skopeo copy docker://IMAGE oci:DIR:TAG` or `docker buildx build --output type=oci,tar=false,dest=DIR`.'
         );
       }
@@ -61,7 +66,10 @@ export function ociLayoutSource(text: string, opts: SourceOptions = {}): ImageSo
       const picked = tag ? all.filter((d) => d.annotations?.[REF_NAME] === tag) : all;
       if (tag && !picked.length) {
         const tags = all.map((d) => d.annotations?.[REF_NAME]).filter(Boolean);
-        throw new UserError(`${display}: the layout has no image tagged '${tag}'.`, tags.length ? `Its tags: ${tags.join(', ')}.` : 'Its index.json names no tags; drop the :TAG.');
+        throw new UserError(
+          `${display}: the layout has no image tagged '${tag}'.`,
+          tags.length ? `Its tags: ${tags.join(', ')}.` : 'Its index.json names no tags; drop the :TAG.'
+        );
       }
       // One entry: that manifest or index itself; several: treat index.json as the index.
       if (picked.length === 1) {

@@ -190,7 +190,10 @@ export async function readManifestImage(store: BlobStore, manifest: Json, subscr
   const diffIds: string[] = config?.rootfs?.diff_ids;
   if (!Array.isArray(diffIds)) throw new UserError(`The image config of ${store.name} has no rootfs.diff_ids.`);
   if (diffIds.length !== layers.length) {
-    throw new UserError(`The manifest of ${store.name} lists ${layers.length} layers but its config ${diffIds.length}.`, 'The image is malformed; rebuild and push it again.');
+    throw new UserError(
+      `The manifest of ${store.name} lists ${layers.length} layers but its config ${diffIds.length}.`,
+      'The image is malformed; rebuild and push it again.'
+    );
   }
   const layerStats: LayerStats[] = [];
   for (let index = 0; index < layers.length; index++) {
@@ -201,7 +204,16 @@ export async function readManifestImage(store: BlobStore, manifest: Json, subscr
     if (stats.diffId !== diffIds[index]) {
       throw new UserError(`${where} unpacks to ${stats.diffId}, but the config expects ${diffIds[index]}.`, 'The image is corrupt; push it again.');
     }
-    layerStats.push({ index, layerKey: key, diffId: stats.diffId, tarBytes: stats.tarBytes, size: stats.size, entries: stats.entries, compressedSize: desc.size, compressedExact: true });
+    layerStats.push({
+      index,
+      layerKey: key,
+      diffId: stats.diffId,
+      tarBytes: stats.tarBytes,
+      size: stats.size,
+      entries: stats.entries,
+      compressedSize: desc.size,
+      compressedExact: true
+    });
   }
   const layout: ImageLayout = { layerOrder: layerStats.map((l) => l.layerKey), diffIds: [...diffIds] };
   for (const sub of subscribers) sub.finish?.(layout);
@@ -230,10 +242,12 @@ async function readLayerBlob(store: BlobStore, desc: Descriptor, key: string, su
     parseError = e;
     return undefined;
   });
-  const unpackFailed = new Promise<void>((resolve) => unpack.once('error', (e) => {
-    parseError ??= e;
-    resolve();
-  }));
+  const unpackFailed = new Promise<void>((resolve) =>
+    unpack.once('error', (e) => {
+      parseError ??= e;
+      resolve();
+    })
+  );
   let cutShort = '';
   try {
     for await (const chunk of raw) {
@@ -255,7 +269,10 @@ async function readLayerBlob(store: BlobStore, desc: Descriptor, key: string, su
   }
   if (received < desc.size) {
     unpack.destroy();
-    throw new UserError(`${where} is truncated: the source sent ${received} of ${desc.size} bytes${cutShort}.`, 'The stored blob is incomplete; push the image again.');
+    throw new UserError(
+      `${where} is truncated: the source sent ${received} of ${desc.size} bytes${cutShort}.`,
+      'The stored blob is incomplete; push the image again.'
+    );
   }
   const digest = `sha256:${hash.digest('hex')}`;
   if (received > desc.size || digest !== desc.digest) {
@@ -268,7 +285,10 @@ async function readLayerBlob(store: BlobStore, desc: Descriptor, key: string, su
     unpack.destroy();
     const msg = parseError instanceof Error ? parseError.message : String(parseError);
     if (parseError instanceof UserError) throw parseError;
-    throw new UserError(`${where} matches its digest but is not a valid ${compression === 'none' ? '' : `${compression} `}layer tar (${msg}).`, 'The image was built or pushed with a broken tool; rebuild it.');
+    throw new UserError(
+      `${where} matches its digest but is not a valid ${compression === 'none' ? '' : `${compression} `}layer tar (${msg}).`,
+      'The image was built or pushed with a broken tool; rebuild it.'
+    );
   }
   return stats;
 }

@@ -24,8 +24,17 @@ const HUB = (name: string) => `https://hub.docker.com/_/${name}`;
 const LIBRARY = (repo: string) => `https://github.com/docker-library/${repo}`;
 
 export const IMAGE_FACTS: readonly ImageFacts[] = [
-  { match: 'scratch', user: 'root', source: 'https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch (no user database: uid 0)' },
-  { match: 'node', user: 'root', lighter: 'node:<version>-slim or node:<version>-alpine', source: 'https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#non-root-user (a `node` user exists, the image does not switch to it)' },
+  {
+    match: 'scratch',
+    user: 'root',
+    source: 'https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch (no user database: uid 0)'
+  },
+  {
+    match: 'node',
+    user: 'root',
+    lighter: 'node:<version>-slim or node:<version>-alpine',
+    source: 'https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#non-root-user (a `node` user exists, the image does not switch to it)'
+  },
   { match: 'python', user: 'root', lighter: 'python:<version>-slim or python:<version>-alpine', source: LIBRARY('python') },
   { match: 'ruby', user: 'root', lighter: 'ruby:<version>-slim or ruby:<version>-alpine', source: LIBRARY('ruby') },
   { match: 'perl', user: 'root', lighter: 'perl:<version>-slim', source: 'https://github.com/Perl/docker-perl' },
@@ -37,7 +46,13 @@ export const IMAGE_FACTS: readonly ImageFacts[] = [
     noLighterFor: /apache/,
     source: `${HUB('php')} (image variants: cli, apache, fpm; alpine only for cli, fpm and zts) and ${LIBRARY('php')}`
   },
-  { match: 'wordpress', user: 'root', lighter: 'wordpress:<version>-fpm-alpine (for -fpm)', noLighterFor: /^(?!.*fpm)/, source: `${HUB('wordpress')} (alpine only for fpm)` },
+  {
+    match: 'wordpress',
+    user: 'root',
+    lighter: 'wordpress:<version>-fpm-alpine (for -fpm)',
+    noLighterFor: /^(?!.*fpm)/,
+    source: `${HUB('wordpress')} (alpine only for fpm)`
+  },
   { match: 'debian', user: 'root', lighter: 'debian:<release>-slim', source: 'https://github.com/debuerreotype/docker-debian-artifacts' },
   { match: 'ubuntu', user: 'root', source: 'https://hub.docker.com/_/ubuntu (already minimal; no slim variant)' },
   { match: 'alpine', user: 'root', source: 'https://github.com/alpinelinux/docker-alpine' },
@@ -55,12 +70,27 @@ export const IMAGE_FACTS: readonly ImageFacts[] = [
   { match: 'haproxy', user: 'haproxy', source: `${LIBRARY('haproxy')} (USER haproxy since 2.4)` },
   { match: 'traefik', user: 'root', source: HUB('traefik') },
   { match: 'tomcat', user: 'root', source: LIBRARY('tomcat') },
-  { match: 'redis', user: 'entrypoint:redis', lighter: 'redis:<version>-alpine', source: `${LIBRARY('redis')} (docker-entrypoint.sh re-runs itself as redis via gosu)` },
-  { match: 'postgres', user: 'entrypoint:postgres', lighter: 'postgres:<version>-alpine', source: `${LIBRARY('postgres')} (docker-entrypoint.sh switches to postgres via gosu)` },
+  {
+    match: 'redis',
+    user: 'entrypoint:redis',
+    lighter: 'redis:<version>-alpine',
+    source: `${LIBRARY('redis')} (docker-entrypoint.sh re-runs itself as redis via gosu)`
+  },
+  {
+    match: 'postgres',
+    user: 'entrypoint:postgres',
+    lighter: 'postgres:<version>-alpine',
+    source: `${LIBRARY('postgres')} (docker-entrypoint.sh switches to postgres via gosu)`
+  },
   { match: 'mysql', user: 'entrypoint:mysql', source: `${LIBRARY('mysql')} (docker-entrypoint.sh switches to mysql via gosu)` },
   { match: 'mariadb', user: 'entrypoint:mysql', source: 'https://github.com/MariaDB/mariadb-docker (docker-entrypoint.sh switches to mysql via gosu)' },
   { match: 'mongo', user: 'entrypoint:mongodb', source: `${LIBRARY('mongo')} (docker-entrypoint.sh switches to mongodb via gosu)` },
-  { match: 'rabbitmq', user: 'entrypoint:rabbitmq', lighter: 'rabbitmq:<version>-alpine', source: `${LIBRARY('rabbitmq')} (docker-entrypoint.sh switches to rabbitmq)` },
+  {
+    match: 'rabbitmq',
+    user: 'entrypoint:rabbitmq',
+    lighter: 'rabbitmq:<version>-alpine',
+    source: `${LIBRARY('rabbitmq')} (docker-entrypoint.sh switches to rabbitmq)`
+  },
   { match: 'memcached', user: 'memcache', source: `${LIBRARY('memcached')} (USER memcache)` },
   { match: 'elixir', user: 'root', lighter: 'elixir:<version>-slim or elixir:<version>-alpine', source: 'https://github.com/erlef/docker-elixir' },
   { match: 'erlang', user: 'root', lighter: 'erlang:<version>-slim or erlang:<version>-alpine', source: 'https://github.com/erlang/docker-erlang-otp' },
@@ -78,7 +108,8 @@ export const IMAGE_FACTS: readonly ImageFacts[] = [
     match: 'mcr.microsoft.com/dotnet/*',
     user: 'root',
     userByTag: [{ tag: /chiseled|distroless|noble-chiseled|azurelinux.*distroless/, user: 'app (uid 1654)' }],
-    source: 'https://github.com/dotnet/dotnet-docker/blob/main/documentation/ubuntu-chiseled.md and https://devblogs.microsoft.com/dotnet/securing-containers-with-rootless/ (images define an `app` user; only chiseled/distroless images run as it by default)'
+    source:
+      'https://github.com/dotnet/dotnet-docker/blob/main/documentation/ubuntu-chiseled.md and https://devblogs.microsoft.com/dotnet/securing-containers-with-rootless/ (images define an `app` user; only chiseled/distroless images run as it by default)'
   },
   {
     match: 'gcr.io/distroless/*',
@@ -92,14 +123,30 @@ export const IMAGE_FACTS: readonly ImageFacts[] = [
     userByTag: [{ tag: /(^|-)dev($|-)/, user: 'root' }],
     source: 'https://edu.chainguard.dev/chainguard/chainguard-images/overview/ (images run as nonroot; -dev variants as root)'
   },
-  { match: 'registry.access.redhat.com/ubi8/openjdk-*', user: '185', source: 'https://github.com/rh-openjdk/redhat-openjdk-containers (the images end with USER 185)' },
-  { match: 'registry.access.redhat.com/ubi9/openjdk-*', user: '185', source: 'https://github.com/rh-openjdk/redhat-openjdk-containers (the images end with USER 185)' },
+  {
+    match: 'registry.access.redhat.com/ubi8/openjdk-*',
+    user: '185',
+    source: 'https://github.com/rh-openjdk/redhat-openjdk-containers (the images end with USER 185)'
+  },
+  {
+    match: 'registry.access.redhat.com/ubi9/openjdk-*',
+    user: '185',
+    source: 'https://github.com/rh-openjdk/redhat-openjdk-containers (the images end with USER 185)'
+  },
   { match: 'registry.access.redhat.com/ubi8/nodejs-*', user: '1001', source: 'https://github.com/sclorg/s2i-nodejs-container (USER 1001)' },
   { match: 'registry.access.redhat.com/ubi9/nodejs-*', user: '1001', source: 'https://github.com/sclorg/s2i-nodejs-container (USER 1001)' },
   { match: 'registry.access.redhat.com/ubi8/python-*', user: '1001', source: 'https://github.com/sclorg/s2i-python-container (USER 1001)' },
   { match: 'registry.access.redhat.com/ubi9/python-*', user: '1001', source: 'https://github.com/sclorg/s2i-python-container (USER 1001)' },
-  { match: 'registry.access.redhat.com/ubi8/ubi*', user: 'root', source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image (ubi, ubi-minimal, ubi-micro, ubi-init run as root)' },
-  { match: 'registry.access.redhat.com/ubi9/ubi*', user: 'root', source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image (ubi, ubi-minimal, ubi-micro, ubi-init run as root)' },
+  {
+    match: 'registry.access.redhat.com/ubi8/ubi*',
+    user: 'root',
+    source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image (ubi, ubi-minimal, ubi-micro, ubi-init run as root)'
+  },
+  {
+    match: 'registry.access.redhat.com/ubi9/ubi*',
+    user: 'root',
+    source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image (ubi, ubi-minimal, ubi-micro, ubi-init run as root)'
+  },
   { match: 'registry.access.redhat.com/ubi8', user: 'root', source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image' },
   { match: 'registry.access.redhat.com/ubi9', user: 'root', source: 'https://www.redhat.com/en/blog/introducing-red-hat-universal-base-image' },
   { match: 'bitnami/minideb', user: 'root', source: 'https://github.com/bitnami/minideb' },

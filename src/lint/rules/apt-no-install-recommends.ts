@@ -25,7 +25,10 @@ export const aptNoInstallRecommends: LintRule = {
           (c) => isAptInstall(c) && !c.args.some((a) => a === '--no-install-recommends' || /Install-Recommends=(false|0|no)/i.test(a))
         );
         if (bad) {
-          hits.push({ step, message: 'apt-get install without --no-install-recommends also installs recommended packages the image rarely needs; add --no-install-recommends.' });
+          hits.push({
+            step,
+            message: 'apt-get install without --no-install-recommends also installs recommended packages the image rarely needs; add --no-install-recommends.'
+          });
         }
       }
     }

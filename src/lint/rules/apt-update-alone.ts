@@ -24,9 +24,16 @@ export const aptUpdateAlone: LintRule = {
       const cmds = commandsOf(step);
       if (!cmds.some(isAptUpdate)) continue;
       const installs = cmds.some(
-        (c) => (c.name === 'apt-get' || c.name === 'apt' || c.name === 'aptitude') && ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep'].includes(subcommand(c) ?? '')
+        (c) =>
+          (c.name === 'apt-get' || c.name === 'apt' || c.name === 'aptitude') &&
+          ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep'].includes(subcommand(c) ?? '')
       );
-      if (!installs) hits.push({ step, message: 'apt-get update runs without an install in the same RUN, so its cached layer serves stale package lists to later installs; update and install in one RUN.' });
+      if (!installs)
+        hits.push({
+          step,
+          message:
+            'apt-get update runs without an install in the same RUN, so its cached layer serves stale package lists to later installs; update and install in one RUN.'
+        });
     }
     return hits;
   }

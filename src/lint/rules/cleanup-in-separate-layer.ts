@@ -45,8 +45,7 @@ export const cleanupInSeparateLayer: LintRule = {
     shortDescription: 'A RUN only deletes files an earlier layer added, which saves nothing',
     fullDescription:
       'Layers are additive: deleting files in a later RUN hides them but the earlier layer still ships them, so the image gets no smaller (it gets a layer bigger). Only stages that ship are checked.',
-    help:
-      'Move the cleanup into the RUN that creates the files:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```',
+    help: 'Move the cleanup into the RUN that creates the files:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```',
     tags: ['size'],
     examples: {
       bad: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n',

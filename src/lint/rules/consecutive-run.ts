@@ -3,7 +3,11 @@ import { lineSpan, shippedStages } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
 
 // RUNs with different mounts or network/security settings cannot be merged without changing what they do.
-const flagSignature = (step: Step): string => step.flags.map((f) => f.toString()).sort().join(' ');
+const flagSignature = (step: Step): string =>
+  step.flags
+    .map((f) => f.toString())
+    .sort()
+    .join(' ');
 
 export const consecutiveRun: LintRule = {
   meta: {
@@ -13,8 +17,7 @@ export const consecutiveRun: LintRule = {
     shortDescription: 'Consecutive single-command RUN instructions in the shipped image could be one',
     fullDescription:
       'Each RUN makes a layer. Consecutive RUNs with the same flags that each run one command can usually be joined with `&&`, which gives fewer layers and lets a later command clean up what an earlier one created. A RUN that already chains commands is taken as a deliberate cache point (as hadolint DL3059 does). Only stages that ship are checked.',
-    help:
-      'Join them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```\nKeep them apart only when you want separate cache points.',
+    help: 'Join them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```\nKeep them apart only when you want separate cache points.',
     tags: ['size', 'layers'],
     examples: {
       bad: 'FROM debian:12-slim\nRUN mkdir -p /app/data\nRUN chown 1000 /app/data\n',

@@ -10,8 +10,7 @@ export const copySecretFile: LintRule = {
     shortDescription: 'COPY/ADD puts a credential file into a layer',
     fullDescription:
       'Files such as `.npmrc`, `.env`, SSH keys, `*.pem`/`*.key`, `.netrc`, `.pypirc`, `.git-credentials`, `.aws/` or credential JSON copied into the image stay in that layer for anyone who pulls it, even if a later step deletes them. Error in stages that ship, warning in build stages (their layers still reach build caches).',
-    help:
-      'Mount the file only for the RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nBuild with `docker buildx build --secret id=npmrc,src=$HOME/.npmrc .`',
+    help: 'Mount the file only for the RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nBuild with `docker buildx build --secret id=npmrc,src=$HOME/.npmrc .`',
     tags: ['security', 'secret'],
     examples: {
       bad: 'FROM node:20-slim\nCOPY .npmrc /root/.npmrc\nRUN npm ci',

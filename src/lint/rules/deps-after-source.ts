@@ -7,11 +7,51 @@ import type { LintRule, RuleHit } from '../types.js';
 // Folders and files a dependency install commonly needs, or that are configuration rather than source: copying
 // them before the install is not the mistake this rule is about.
 const NEUTRAL_DIRS = new Set([
-  'patches', '.yarn', 'prisma', '.husky', 'requirements', 'vendor', 'scripts', 'bin', 'docker', '.docker', 'deploy', 'deployment', 'conf',
-  'config', 'configs', 'etc', 'certs', 'ssl', 'nginx', 'supervisor', 'rootfs', 'root', 'files', 'licenses', '.git', '.github', 'hooks',
-  'migrations', 'locale', 'public', 'static', 'assets', 'docs', 'build', 'dist', 'out', 'target', 'node_modules', 'tools', '.mvn', 'gradle', '.cargo'
+  'patches',
+  '.yarn',
+  'prisma',
+  '.husky',
+  'requirements',
+  'vendor',
+  'scripts',
+  'bin',
+  'docker',
+  '.docker',
+  'deploy',
+  'deployment',
+  'conf',
+  'config',
+  'configs',
+  'etc',
+  'certs',
+  'ssl',
+  'nginx',
+  'supervisor',
+  'rootfs',
+  'root',
+  'files',
+  'licenses',
+  '.git',
+  '.github',
+  'hooks',
+  'migrations',
+  'locale',
+  'public',
+  'static',
+  'assets',
+  'docs',
+  'build',
+  'dist',
+  'out',
+  'target',
+  'node_modules',
+  'tools',
+  '.mvn',
+  'gradle',
+  '.cargo'
 ]);
-const SOURCE_EXT = /\.(py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|java|kt|kts|scala|clj|groovy|rb|php|rs|c|cc|cpp|h|hpp|cs|fs|vb|ex|exs|erl|swift|dart|lua|pl|hs|ml|zig)$/i;
+const SOURCE_EXT =
+  /\.(py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|java|kt|kts|scala|clj|groovy|rb|php|rs|c|cc|cpp|h|hpp|cs|fs|vb|ex|exs|erl|swift|dart|lua|pl|hs|ml|zig)$/i;
 
 // Scripts copied into a bin folder are tools, not application source.
 const BIN_DEST = /^\/(usr\/(local\/)?)?s?bin(\/|$)|^\/docker-entrypoint|^\/entrypoint/;
@@ -37,11 +77,14 @@ export function isSourcePath(src: string, dest?: string): boolean {
 const WORKSPACE_FILE = /^(pnpm-workspace\.yaml|lerna\.json|nx\.json|turbo\.json|rush\.json|go\.work)$/;
 
 // `make deps`, `make install-deps`, `make vendor`: targets that only fetch dependencies.
-const MAKE_DEPS_TARGET = /^(deps?|dependencies|install[-_]?deps|deps[-_]?install|install[-_]dependencies|vendor|setup|bootstrap|requirements|install[-_]requirements|mod|download|modules)$/;
+const MAKE_DEPS_TARGET =
+  /^(deps?|dependencies|install[-_]?deps|deps[-_]?install|install[-_]dependencies|vendor|setup|bootstrap|requirements|install[-_]requirements|mod|download|modules)$/;
 
 function makeDeps(cmd: ShellCommand): boolean {
   if (cmd.name !== 'make' && cmd.name !== 'gmake') return false;
-  return cmd.args.slice(1).some((a, k, rest) => !a.startsWith('-') && !a.includes('=') && !['-C', '-f'].includes(rest[k - 1] ?? '') && MAKE_DEPS_TARGET.test(a));
+  return cmd.args
+    .slice(1)
+    .some((a, k, rest) => !a.startsWith('-') && !a.includes('=') && !['-C', '-f'].includes(rest[k - 1] ?? '') && MAKE_DEPS_TARGET.test(a));
 }
 
 interface DepsCommand {
@@ -67,8 +110,7 @@ export const depsAfterSource: LintRule = {
     shortDescription: 'Source is copied before dependencies are installed',
     fullDescription:
       'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer, and installs run through `make deps`.',
-    help:
-      'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```\n```dockerfile\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n```\n```dockerfile\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B -o package\n```',
+    help: 'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```\n```dockerfile\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n```\n```dockerfile\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B -o package\n```',
     tags: ['cache', 'build-time'],
     examples: {
       bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',

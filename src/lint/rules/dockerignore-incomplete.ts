@@ -13,7 +13,7 @@ export const dockerignoreIncomplete: LintRule = {
     defaultSeverity: 'warning',
     shortDescription: 'The .dockerignore lets through files that never belong in a build',
     fullDescription:
-      'The build context on disk holds paths the `.dockerignore` does not exclude that a whole-context COPY would put into the image: `.git`, `node_modules`, `.env` files, private keys or credential files. Checked against the files actually present, with Docker\'s matching rules.',
+      "The build context on disk holds paths the `.dockerignore` does not exclude that a whole-context COPY would put into the image: `.git`, `node_modules`, `.env` files, private keys or credential files. Checked against the files actually present, with Docker's matching rules.",
     help: 'Add the listed paths (or patterns such as `.git`, `**/node_modules`, `**/.env*`, `**/*.pem`, `**/id_rsa*`) to the `.dockerignore`.',
     tags: ['security', 'size'],
     examples: {
@@ -31,7 +31,10 @@ export const dockerignoreIncomplete: LintRule = {
     // Riskiest first (secrets before bulk), then the largest.
     const rank = (why: string) => (/git|dependencies/i.test(why) ? 1 : 0);
     const ordered = [...leaked].sort((a, b) => rank(a.why) - rank(b.why) || (b.bytes ?? 0) - (a.bytes ?? 0) || a.path.localeCompare(b.path));
-    const shown = ordered.slice(0, SHOWN).map((l) => (l.bytes ? `${l.path} (${formatBytes(l.bytes)})` : l.path)).join(', ');
+    const shown = ordered
+      .slice(0, SHOWN)
+      .map((l) => (l.bytes ? `${l.path} (${formatBytes(l.bytes)})` : l.path))
+      .join(', ');
     const more = leaked.length > SHOWN ? ` and ${leaked.length - SHOWN} more` : '';
     return [
       {

@@ -12,8 +12,7 @@ export const finalStageRoot: LintRule = {
     shortDescription: 'The image runs as root',
     fullDescription:
       'The shipped stage (including the stages it is built FROM) sets no USER, or its last USER is root. A process that runs as root turns any code-execution bug into root inside the container. Bases known to run as another user (distroless `:nonroot`, Chainguard, ubi8/openjdk as uid 185, bitnami as 1001…, see src/lint/data/official-images.ts) are not flagged; for a base not in that table the finding says the container may run as root.',
-    help:
-      'Create or pick an unprivileged user and switch to it at the end of the final stage:\n\n```dockerfile\nRUN useradd --system --uid 10001 app\nUSER 10001\n```\nor use a non-root base such as `gcr.io/distroless/static-debian12:nonroot`.',
+    help: 'Create or pick an unprivileged user and switch to it at the end of the final stage:\n\n```dockerfile\nRUN useradd --system --uid 10001 app\nUSER 10001\n```\nor use a non-root base such as `gcr.io/distroless/static-debian12:nonroot`.',
     tags: ['security'],
     examples: { bad: 'FROM debian:12-slim\nCOPY app /app\nCMD ["/app"]\n', good: 'FROM debian:12-slim\nCOPY app /app\nUSER 10001\nCMD ["/app"]\n' },
     hadolint: ['DL3002']
@@ -32,7 +31,12 @@ export const finalStageRoot: LintRule = {
     if (lastUser) {
       const user = lastUser.args.trim();
       if (!ROOT.test(user)) return [];
-      return [{ step: lastUser, message: `The last USER of the shipped stage is ${user}, so the container runs as root; switch to an unprivileged user at the end of the final stage.` }];
+      return [
+        {
+          step: lastUser,
+          message: `The last USER of the shipped stage is ${user}, so the container runs as root; switch to an unprivileged user at the end of the final stage.`
+        }
+      ];
     }
     const root = chain[chain.length - 1];
     // An unresolved base (`FROM $BASE`) may well set a user; don't guess.

@@ -12,8 +12,7 @@ export const finalStageToolchain: LintRule = {
     shortDescription: 'The shipped image is built on an SDK or compiler image',
     fullDescription:
       'The stage that becomes the image starts FROM a toolchain image (golang, rust, maven, gradle, a JDK, gcc, buildpack-deps, dotnet/sdk…). Compilers, headers and SDKs then ship with the application: hundreds of megabytes and a larger attack surface.',
-    help:
-      'Build in a toolchain stage and copy only the artefacts into a runtime image:\n\n```dockerfile\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n```',
+    help: 'Build in a toolchain stage and copy only the artefacts into a runtime image:\n\n```dockerfile\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n```',
     tags: ['size', 'security'],
     examples: {
       bad: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',

@@ -14,7 +14,10 @@ export const heavyFinalBase: LintRule = {
       'Full images such as `node:20` or `python:3.12` carry a complete Debian with compilers and documentation. Their `-slim`, `-alpine` or distroless variants run the same application in a fraction of the size.',
     help: 'Switch the final stage to the slim variant, e.g. `FROM python:3.12-slim`, and install only the system packages the application needs at run time. Only images with a drop-in lighter variant are flagged (src/lint/data/official-images.ts): `php:*-apache`, for one, has no alpine variant.',
     tags: ['size'],
-    examples: { bad: 'FROM python:3.12\nCOPY app.py /\nCMD ["python", "/app.py"]\n', good: 'FROM python:3.12-slim\nCOPY app.py /\nCMD ["python", "/app.py"]\n' },
+    examples: {
+      bad: 'FROM python:3.12\nCOPY app.py /\nCMD ["python", "/app.py"]\n',
+      good: 'FROM python:3.12-slim\nCOPY app.py /\nCMD ["python", "/app.py"]\n'
+    },
     hadolint: []
   },
   check({ model }) {

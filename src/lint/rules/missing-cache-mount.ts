@@ -24,7 +24,8 @@ const goMod = (env: Map<string, string>) => {
   return dir(target, target, 'go/pkg/mod', '$(go env GOMODCACHE)');
 };
 
-const isYarnBerry = (cmd: ShellCommand) => cmd.args.some((a) => /^--(immutable|immutable-cache|check-cache|mode)(=|$)/.test(a)) || subcommand(cmd) === 'workspaces';
+const isYarnBerry = (cmd: ShellCommand) =>
+  cmd.args.some((a) => /^--(immutable|immutable-cache|check-cache|mode)(=|$)/.test(a)) || subcommand(cmd) === 'workspaces';
 
 /** True when an earlier step of the stage (or a stage it is built FROM) already ran a matching command. */
 function ranBefore(step: Step, matches: (cmd: ShellCommand) => boolean): boolean {
@@ -80,7 +81,12 @@ function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, en
 }
 
 const mounted = (step: Step, d: CacheDir): boolean =>
-  (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== undefined && (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target!.includes(c))));
+  (step.run?.mounts ?? []).some(
+    (m) =>
+      (m.type === 'cache' || m.type === 'tmpfs') &&
+      m.target !== undefined &&
+      (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target!.includes(c)))
+  );
 
 export const missingCacheMount: LintRule = {
   meta: {
@@ -90,13 +96,11 @@ export const missingCacheMount: LintRule = {
     shortDescription: 'A dependency install downloads everything again on every build',
     fullDescription:
       'Without a BuildKit cache mount, every cache miss of the install step downloads all dependencies again. A cache mount keeps the download cache between builds and out of the image. Not reported where a mount would not be used (`--no-cache-dir`, offline or vendored builds), nor where package-cache-not-cleaned already gives the same advice for the same install.',
-    help:
-      'Mount the package manager cache:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build ./...\n```',
+    help: 'Mount the package manager cache:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build ./...\n```',
     tags: ['cache', 'build-time'],
     examples: {
       bad: 'FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n',
-      good:
-        '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n'
+      good: '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n'
     },
     hadolint: []
   },

@@ -16,8 +16,7 @@ export const missingDockerignore: LintRule = {
     shortDescription: 'The whole context is copied, there is no .dockerignore, and the context holds what should not go in',
     fullDescription:
       'Without a `.dockerignore`, `COPY . .` copies everything in the build context. The rule looks at what is actually there and names the riskiest entries (`.git`, local `node_modules`, `.env` files, keys) and the largest ones, with what each would send; a small context with only sources is not reported.',
-    help:
-      'Add a `.dockerignore` next to the build context root (or `<Dockerfile>.dockerignore` next to the Dockerfile) listing the paths the finding names, e.g.:\n\n```\n.git\nnode_modules\n.env*\n*.pem\n*.key\nid_rsa*\n```',
+    help: 'Add a `.dockerignore` next to the build context root (or `<Dockerfile>.dockerignore` next to the Dockerfile) listing the paths the finding names, e.g.:\n\n```\n.git\nnode_modules\n.env*\n*.pem\n*.key\nid_rsa*\n```',
     tags: ['security', 'cache', 'size'],
     examples: {
       bad: '# no .dockerignore next to the Dockerfile\nFROM node:20-slim\nCOPY . /app',

@@ -34,7 +34,13 @@ export const missingSyntaxDirective: LintRule = {
     for (const step of model.steps) {
       const feature = modernFeature(step);
       if (feature) {
-        return [{ step, message: `${feature} needs a recent Dockerfile frontend but the file has no \`# syntax=docker/dockerfile:1\` line; add it as the first line.`, details: { feature } }];
+        return [
+          {
+            step,
+            message: `${feature} needs a recent Dockerfile frontend but the file has no \`# syntax=docker/dockerfile:1\` line; add it as the first line.`,
+            details: { feature }
+          }
+        ];
       }
     }
     return [];

@@ -24,8 +24,7 @@ export const packageCacheNotCleaned: LintRule = {
     shortDescription: 'A package install in the shipped image leaves its cache in the layer',
     fullDescription:
       'Package managers keep indexes and downloaded archives after installing (apt lists, apk index, yum/dnf/zypper metadata, pip wheels, npm/yarn/composer caches, the go module and build caches). Unless the same RUN removes them AFTER the install (or they live in a cache or tmpfs mount), they are part of the layer and of every pull. Only stages that ship are checked.',
-    help:
-      'Clean in the same RUN, after the install, or keep the cache out of the layer with a cache mount:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\nRUN dnf install -y curl && dnf clean all\nRUN pip install --no-cache-dir -r requirements.txt\nRUN --mount=type=cache,target=/root/.npm npm ci\n```',
+    help: 'Clean in the same RUN, after the install, or keep the cache out of the layer with a cache mount:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\nRUN dnf install -y curl && dnf clean all\nRUN pip install --no-cache-dir -r requirements.txt\nRUN --mount=type=cache,target=/root/.npm npm ci\n```',
     tags: ['size'],
     examples: {
       bad: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN pip install -r requirements.txt\n',

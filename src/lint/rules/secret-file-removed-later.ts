@@ -64,8 +64,7 @@ export const secretFileRemovedLater: LintRule = {
     shortDescription: 'A credential file is deleted in a later step but still ships in an earlier layer',
     fullDescription:
       'Deleting a file in a later instruction only hides it: the layer that added it still contains it, and `docker save` or any layer-inspection tool reads it back. Only stages that ship are checked.',
-    help:
-      'Never write the file into a layer; mount it for the one RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nand rotate the credential that shipped.',
+    help: 'Never write the file into a layer; mount it for the one RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nand rotate the credential that shipped.',
     tags: ['security', 'secret'],
     examples: {
       bad: 'FROM node:20-slim\nCOPY .npmrc /root/.npmrc\nRUN npm ci\nRUN rm /root/.npmrc',

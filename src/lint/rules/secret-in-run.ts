@@ -10,8 +10,7 @@ export const secretInRun: LintRule = {
     shortDescription: 'A RUN command line contains a credential',
     fullDescription:
       'A token, a `https://user:password@` URL or an npm `_authToken=` written into a RUN is committed with the Dockerfile and recorded in the image history, in every stage.',
-    help:
-      'Read the credential from a BuildKit secret in the RUN that needs it, and rotate the exposed one:\n\n```dockerfile\nRUN --mount=type=secret,id=gh_token \\\n    git clone https://x-access-token:$(cat /run/secrets/gh_token)@github.com/org/repo.git\n```',
+    help: 'Read the credential from a BuildKit secret in the RUN that needs it, and rotate the exposed one:\n\n```dockerfile\nRUN --mount=type=secret,id=gh_token \\\n    git clone https://x-access-token:$(cat /run/secrets/gh_token)@github.com/org/repo.git\n```',
     tags: ['security', 'secret'],
     examples: {
       bad: 'FROM node:20-slim\nRUN echo "//registry.npmjs.org/:_authToken=npm_…" > /root/.npmrc && npm ci && rm /root/.npmrc',
@@ -34,9 +33,10 @@ export const secretInRun: LintRule = {
           key: `${match.kind}:${match.masked}`,
           range: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column },
           ...(match.severity ? { severity: match.severity } : {}),
-          message: match.severity === 'info'
-            ? `RUN contains a ${match.kind} (${match.masked}) that looks like a default (user = password); fine for a local service, never for a real one.`
-            : `RUN contains a literal ${match.kind} (${match.masked}); it is committed with the Dockerfile and kept in the image history. Use --mount=type=secret and rotate it.`,
+          message:
+            match.severity === 'info'
+              ? `RUN contains a ${match.kind} (${match.masked}) that looks like a default (user = password); fine for a local service, never for a real one.`
+              : `RUN contains a literal ${match.kind} (${match.masked}); it is committed with the Dockerfile and kept in the image history. Use --mount=type=secret and rotate it.`,
           details: { kind: match.kind, masked: match.masked }
         });
       }

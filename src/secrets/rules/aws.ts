@@ -24,11 +24,9 @@ export const awsSecretAccessKey: Detector = {
   severity: 'error',
   keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret_key'],
   caseInsensitiveKeywords: true,
-  pattern:
-    /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\s*(?:[:=]|=>)\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+  pattern: /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\s*(?:[:=]|=>)\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   // Real keys are random base64: mixed classes and high entropy; a word or a hex digest is not one.
-  assess: (v) =>
-    isPlaceholder(v) || !/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || entropy(v) < 4 ? undefined : { confidence: 'high' },
+  assess: (v) => (isPlaceholder(v) || !/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || entropy(v) < 4 ? undefined : { confidence: 'high' }),
   keepTail: true
 };
 

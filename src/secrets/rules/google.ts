@@ -44,8 +44,7 @@ export const googleServiceAccountMarker: Detector = {
   severity: 'info',
   keywords: ['service_account'],
   // Only when no key is in the same document (the key detector reports that one).
-  pattern:
-    /(?<!"private_key"\s*:\s*"-----BEGIN[\s\S]{0,8192})"type"\s*:\s*"(?<secret>service_account)"(?![\s\S]{0,8192}"private_key"\s*:\s*"-----BEGIN)/g,
+  pattern: /(?<!"private_key"\s*:\s*"-----BEGIN[\s\S]{0,8192})"type"\s*:\s*"(?<secret>service_account)"(?![\s\S]{0,8192}"private_key"\s*:\s*"-----BEGIN)/g,
   assess: () => ({ confidence: 'low', severity: 'info' }),
   keepTail: false
 };

@@ -25,7 +25,8 @@ export const slackToken: Detector = {
   description: 'Slack token (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-, xoxe-, xoxe.xoxp-, xapp-).',
   severity: 'error',
   keywords: ['xox', 'xapp-', 'XOX'],
-  pattern: /(?<![A-Za-z0-9_-])(?<secret>(?:xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,200}|xoxe-\d-[A-Za-z0-9]{20,200}|xox[abposre]-[0-9A-Za-z][0-9A-Za-z-]{6,249}[0-9A-Za-z]|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+))(?![A-Za-z0-9_#*-])/g,
+  pattern:
+    /(?<![A-Za-z0-9_-])(?<secret>(?:xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,200}|xoxe-\d-[A-Za-z0-9]{20,200}|xox[abposre]-[0-9A-Za-z][0-9A-Za-z-]{6,249}[0-9A-Za-z]|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+))(?![A-Za-z0-9_#*-])/g,
   assess: (v) => (slackPlaceholder(v) ? undefined : { confidence: 'high' }),
   maskPrefix: (v) => v.slice(0, v.indexOf('-') + 1)
 };

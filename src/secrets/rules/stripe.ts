@@ -13,7 +13,7 @@ export const stripeLiveKey: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>[sr]k_(?:live|prod|test)_[0-9A-Za-z]{10,247})(?![A-Za-z0-9_])/g,
   assess: (v) => {
     const body = v.slice(v.indexOf('_', 3) + 1);
-    if (isPlaceholder(v) || isMaskedBody(body) || entropy(body) < 3 || /^(.)\1+$/.test(body.slice(0, 8)) && entropy(body) < 3.5) return undefined;
+    if (isPlaceholder(v) || isMaskedBody(body) || entropy(body) < 3 || (/^(.)\1+$/.test(body.slice(0, 8)) && entropy(body) < 3.5)) return undefined;
     return v.includes('_test_') ? { confidence: 'low', severity: 'info' } : { confidence: 'high' };
   },
   maskPrefix: (v) => v.slice(0, v.indexOf('_', 3) + 1)

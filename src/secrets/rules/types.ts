@@ -50,5 +50,7 @@ export interface Hit {
   name?: string;
 }
 
-export const startsWithAny = (prefixes: string[]) => (value: string): string =>
-  prefixes.find((p) => value.startsWith(p)) ?? '';
+export const startsWithAny =
+  (prefixes: string[]) =>
+  (value: string): string =>
+    prefixes.find((p) => value.startsWith(p)) ?? '';
