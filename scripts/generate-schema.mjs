@@ -21,7 +21,9 @@ if (process.argv.includes('--check')) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
-  } catch {}
+  } catch {
+    // no file yet: it is stale
+  }
   if (current !== text) {
     console.error(`${path.relative(root, target)} is stale: run \`npm run schema\` and commit it.`);
     process.exit(1);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixture, inspect, repoRoot, requireEngine } from '../helpers/engine.js';
+import { inspect, repoRoot, requireEngine } from '../helpers/engine.js';
 import { runCli } from '../../src/cli/run.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import type { Report } from '../../src/report/types.js';

@@ -23,7 +23,6 @@ export function buildFixture(dir: string, tag: string, extraArgs: string[] = [])
   return inspect(tag).Id as string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function inspect(ref: string): any {
   return JSON.parse(execFileSync('docker', ['image', 'inspect', ref], { encoding: 'utf8' }))[0];
 }

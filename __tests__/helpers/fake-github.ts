@@ -12,7 +12,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   status: number;
 }
 
@@ -127,7 +127,7 @@ export class FakeGitHub {
       const url = new URL(req.url ?? '/', this.url);
       const method = req.method ?? 'GET';
       const text = Buffer.concat(chunks).toString('utf8');
-      let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let body: any;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
@@ -177,7 +177,6 @@ export class FakeGitHub {
   }
 
   private route(method: string, url: URL, body: any, send: (s: number, d: unknown, h?: Record<string, string>) => void, who: FakeIdentity): void {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const p = url.pathname;
     let m: RegExpExecArray | null;
     const tooLong = (s: unknown) => typeof s === 'string' && s.length > 65536;
@@ -282,7 +281,6 @@ export class FakeGitHub {
   }
 
   private checkOutputProblem(output: any): string | undefined {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!output) return undefined;
     if ((output.annotations?.length ?? 0) > 50) return 'Only 50 annotations may be sent per request';
     if (typeof output.summary === 'string' && output.summary.length > 65535) return 'output.summary is too long';

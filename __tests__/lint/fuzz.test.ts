@@ -128,7 +128,7 @@ describe('fuzz', () => {
           rejected++;
           continue;
         }
-        throw new Error(`seed ${seed}, case ${i} crashed: ${(e as Error).stack}\n--- Dockerfile ---\n${text}`);
+        throw new Error(`seed ${seed}, case ${i} crashed: ${(e as Error).stack}\n--- Dockerfile ---\n${text}`, { cause: e });
       }
     }
     expect(findings).toBeGreaterThan(700); // the generator exercises the rules, not just the parser

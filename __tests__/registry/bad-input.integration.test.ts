@@ -46,7 +46,7 @@ const audit = (image: string, env: NodeJS.ProcessEnv = {}) =>
 
 async function manifestOf(repo: string) {
   const r = await registry.request('GET', `/v2/${repo}/manifests/1`, undefined, { Accept: OCI });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   return JSON.parse(r.body.toString()) as any;
 }
 

@@ -72,7 +72,11 @@ function slots(root: Json): Slot[] {
   const out: Slot[] = [];
   const walk = (node: Json) => {
     if (Array.isArray(node)) node.forEach((v, i) => (out.push({ parent: node, key: i, value: v }), walk(v)));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (out.push({ parent: node, key: k, value: v }), walk(v));
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) {
+        out.push({ parent: node, key: k, value: v });
+        walk(v);
+      }
   };
   walk(root);
   return out;
@@ -200,7 +204,7 @@ describe('report fuzz: validator, then every renderer', () => {
       try {
         report = parseReport(text, 'Input from-report (r.json)');
       } catch (e) {
-        if (!isUserError(e)) throw new Error(`${where}: the validator threw a non-UserError: ${(e as Error).stack}`);
+        if (!isUserError(e)) throw new Error(`${where}: the validator threw a non-UserError: ${(e as Error).stack}`, { cause: e });
         expect({ where, lines: e.message.split('\n').length, stack: /\n\s+at /.test(e.message) }).toEqual({ where, lines: 2, stack: false });
         refused++;
         continue;
@@ -220,6 +224,7 @@ describe('report fuzz: validator, then every renderer', () => {
         expect({ where, fits: utf8(outputs.commentDiff) <= COMMENT_LIMIT && utf8(outputs.summary) <= SUMMARY_LIMIT }).toEqual({ where, fits: true });
 
         const text = renderText(report);
+        // eslint-disable-next-line no-control-regex -- the test looks for control characters
         expect({ where, commandLines: text.split('\n').filter((l) => l.startsWith('::')), controls: /[\u0000-\u0009\u000B-\u001F\u001B]/.test(text) }).toEqual({
           where,
           commandLines: [],
@@ -239,7 +244,7 @@ describe('report fuzz: validator, then every renderer', () => {
         }
       } catch (e) {
         if (e instanceof Error && e.name === 'JestAssertionError') throw e;
-        throw new Error(`${where}: a renderer threw: ${(e as Error).stack}\nreport: ${text.slice(0, 2000)}`);
+        throw new Error(`${where}: a renderer threw: ${(e as Error).stack}\nreport: ${text.slice(0, 2000)}`, { cause: e });
       }
     }
     // The mix must exercise both paths: many refused, many rendered with payloads in them.

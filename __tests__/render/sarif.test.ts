@@ -8,7 +8,6 @@ import type { RuleMeta } from '../../src/report/rule-meta.js';
 import type { Finding, Report } from '../../src/report/types.js';
 import { repoRoot } from '../helpers/engine.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The checks upload-sarif and the SARIF 2.1.0 schema make that matter here. */

@@ -34,6 +34,7 @@ describe('progress and timings', () => {
     const args = ['audit', '--context', 'fixtures/reports/token-removed', '--tag', TAG, '--fail-on', 'none', '--fail-on-secrets', 'false'];
     const tty = await cli([...args, '--format', 'json'], { tty: true });
     expect(tty.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- a TTY progress line is ESC [K
     expect(tty.stderr).toMatch(/\r\u001b\[KReading image: layers \d+\/\d+, .* of ~.*MiB\/s/);
     expect(tty.stdout).not.toContain('Reading image');
     const report: Report = JSON.parse(tty.stdout);

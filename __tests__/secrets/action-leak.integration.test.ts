@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, requireEngine } from '../helpers/engine.js';
+import { requireEngine } from '../helpers/engine.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { runActionBundle } from '../helpers/action-bundle.js';
 import { stepEnv } from '../action/action-env.js';

@@ -220,9 +220,8 @@ async function runUnsafe(deps: RunDeps): Promise<RunResult> {
   }
 
   cancel.throwIfCancelled();
-  let baseline: Baseline | undefined;
   const baselineStarted = Date.now();
-  baseline = await resolveBaseline(
+  const baseline: Baseline | undefined = await resolveBaseline(
     {
       mode: inputs.fromReport && inputs.baseline !== 'report' ? 'none' : inputs.baseline,
       baseSha: pr?.base?.sha,

@@ -191,7 +191,7 @@ export class FilesystemModel implements LayerSubscriber {
         continue;
       }
       if (existing) this.hide(existing, path, layer, 'overwritten', path);
-      let blob = -1;
+      let blob: number;
       if (kind === Kind.Hardlink) {
         blob = fileBlobs.get(cols.links.get(i) ?? '') ?? -1;
       } else {

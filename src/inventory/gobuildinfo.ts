@@ -44,7 +44,8 @@ export function findGoBuildInfo(b: Buffer): GoBuildInfo | undefined {
     strings.push(b.toString('utf8', v[1], v[1] + v[0]));
     p = v[1] + v[0];
   }
-  let [goVersion, mod] = strings;
+  const goVersion = strings[0];
+  let mod = strings[1];
   if (mod.length >= 33 && mod[mod.length - 17] === '\n') mod = mod.slice(16, -16);
   return { goVersion, modules: parseModInfo(mod) };
 }

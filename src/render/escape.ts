@@ -29,6 +29,7 @@ const ENTITIES: Record<string, string> = {
 
 const ZWSP = '\u200B';
 // C0/C1 controls (newlines, ESC), Unicode line/paragraph separators, and bidi embedding/override/isolate marks.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
@@ -54,7 +55,7 @@ export function plainText(text: string, max = 4096): string {
   return shorten(singleLine(text), max)
     .replace(/\]\(/g, `]${ZWSP}(`)
     .replace(/@(?=[\w-])/g, `@${ZWSP}`)
-    .replace(/<(?=[A-Za-z\/!?])/g, `<${ZWSP}`)
+    .replace(/<(?=[A-Za-z/!?])/g, `<${ZWSP}`)
     .replace(/:\/\//g, `:${ZWSP}//`)
     .replace(/(www)\./gi, `$1${ZWSP}.`);
 }

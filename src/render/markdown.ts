@@ -75,11 +75,9 @@ const COMMENT_STEPS: Limits[] = [
 /** A threshold name in backticks when it is a plain id (as every built-in one is), else escaped. */
 const thresholdName = (name: string) => (/^[a-z][a-z0-9-]{0,63}$/.test(name) ? `\`${name}\`` : code(name, 40));
 // Closed sets: a report's enum fields are rendered from these tables, never as the report spells them.
-const HOW = { overwritten: 'overwritten', deleted: 'deleted', opaque: 'opaque' } as const;
 const SEVERITY_LABEL = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 const label = <T extends Record<string, string>>(table: T, key: string): string => (Object.hasOwn(table, key) ? table[key] : '–');
 
-const sign = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '±0');
 const formatValue = formatMetricValue;
 const formatDelta = formatMetricDelta;
 

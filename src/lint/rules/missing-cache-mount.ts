@@ -3,7 +3,7 @@ import type { Step } from '../model.js';
 import { stageChain } from '../model.js';
 import { dependencyInstall, isOffline, type LanguageManager } from '../packages.js';
 import { commandsOf } from '../rule-helpers.js';
-import { hasFlag, subcommand, type ShellCommand } from '../shell.js';
+import { subcommand, type ShellCommand } from '../shell.js';
 import type { LintRule, RuleHit } from '../types.js';
 import { cachesLeft } from './package-cache-not-cleaned.js';
 
