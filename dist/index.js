@@ -49285,12 +49285,17 @@ async function lintDockerfile(opts) {
     }
     return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.rule.localeCompare(b.rule));
 }
+/** Rules whose instruction text carries the secret value (their hit key holds its masked form). */
+const VALUE_BEARING_RULES = new Set(['secret-in-run', 'secret-in-env-or-arg']);
 function toFinding(rule, hit, override, model, ignores, seen) {
     const step = hit.step;
     const range = hit.range ?? { line: step.line, column: step.column, endLine: step.endLine, endColumn: step.endColumn };
     // Rule + file + instruction text (+ what tells several hits apart): stable when lines move. Identical
     // instructions (e.g. the same RUN in two stages) get an occurrence number.
-    let identity = [rule.meta.id, model.file, step.text, hit.key ?? ''].join('\u0000');
+    // A secret rule's instruction text holds the secret itself: its fingerprint uses the hit's key (kind + masked
+    // form), never the text, so the published hash cannot be used to guess a weak value offline.
+    const text = VALUE_BEARING_RULES.has(rule.meta.id) ? step.keyword : step.text;
+    let identity = [rule.meta.id, model.file, text, hit.key ?? ''].join('\u0000');
     const n = seen.get(identity) ?? 0;
     seen.set(identity, n + 1);
     if (n > 0)
@@ -79426,11 +79431,14 @@ function annotationsFor(report) {
         return {
             level: LEVEL[f.severity],
             // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
-            message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
+            message: `${message}${ruleLink(f.rule, '\n\n')}`,
             props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
         };
     }));
 }
+/** Only rules this version knows get a docs link: a report read from disk may name any rule. */
+const KNOWN_RULES = new Set(allRuleMetas().map((m) => m.id));
+const ruleLink = (rule, before) => (KNOWN_RULES.has(rule) ? `${before}Rule: ${ruleDocsUrl(rule)}` : '');
 function checkAnnotations(report) {
     const levels = { error: 'failure', warning: 'warning', info: 'notice' };
     return report.findings
@@ -79444,7 +79452,7 @@ function checkAnnotations(report) {
             annotation_level: levels[f.severity],
             message,
             title,
-            raw_details: `Rule: ${ruleDocsUrl(f.rule)}`
+            raw_details: ruleLink(f.rule, '').trim()
         };
     });
 }

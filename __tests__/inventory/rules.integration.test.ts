@@ -44,7 +44,7 @@ describe('dev-dependencies-shipped and source-shipped', () => {
     const findings = await findingsOf('npm');
     const dev = findings.find((f) => f.rule === 'dev-dependencies-shipped');
     expect(dev).toMatchObject({ severity: 'warning', path: 'app/node_modules' });
-    expect(dev?.message).toMatch(/1 npm devDependency ship in \/app\/node_modules \(.* MB\): typescript 5\.4\.5/);
+    expect(dev?.message).toMatch(/1 npm devDependency ship in \/app\/node_modules \(.* MiB\): typescript 5\.4\.5/);
     expect(dev?.bytes).toBeGreaterThan(10_000_000);
     const source = findings.filter((f) => f.rule === 'source-shipped');
     expect(source.map((f) => [f.details?.category, f.path]).sort()).toEqual([

@@ -1,6 +1,11 @@
 // Secret-shaped values are built at test time so no fake credential is committed (scanners would flag it).
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { lintText, only } from './helpers.js';
+import { lintDockerfile } from '../../src/lint/index.js';
+import { defaultConfig } from '../../src/config/types.js';
 import { findInlineCredentials, findTokens, isSecretName, maskSecret, secretFileKind } from '../../src/lint/secret-shapes.js';
 
 const ghToken = 'ghp' + '_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
@@ -127,5 +132,26 @@ describe('secret names (issue 11): PASS, PASSWD, *_PASS, PGPASSWORD, *_KEY with 
       'USER 1'
     ].join('\n');
     expect(only(await lintText(text), 'secret-in-env-or-arg')).toEqual([]);
+  });
+});
+
+describe('fingerprints of secret lint findings', () => {
+  it('never hash the value: two values with the same masked form and length get the same fingerprint', async () => {
+    // The same Dockerfile path each time (the fingerprint includes the file); only the hidden middle differs.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ia-lint-fp-'));
+    const file = path.join(dir, 'Dockerfile');
+    const lint = (text: string) => {
+      writeFileSync(file, text);
+      return lintDockerfile({ dockerfile: file, config: defaultConfig() });
+    };
+    const a = 'ghp' + '_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const b = 'ghp' + '_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3r8';
+    const fp = async (token: string) =>
+      only(await lint(`FROM alpine:3.20\nRUN git clone https://${token}@github.com/o/r.git\nUSER 1\n`), 'secret-in-run')[0].fingerprint;
+    expect(await fp(a)).toBe(await fp(b));
+    const env = async (v: string) => only(await lint(`FROM alpine:3.20\nENV DB_PASSWORD=${v}\nUSER 1\n`), 'secret-in-env-or-arg')[0]?.fingerprint;
+    const first = await env('Kx9#mQ2$vL7pZr');
+    expect(first).toBeDefined();
+    expect(first).toBe(await env('Tb4!nW8&cJ3yZr'));
   });
 });

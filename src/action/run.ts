@@ -24,6 +24,7 @@ import type { Finding, Report } from '../report/types.js';
 import { describeError, isCancelledError, isUserError, UserError } from '../util/errors.js';
 import { cancellationOf } from '../util/runtime.js';
 import { ruleDocsUrl } from '../version.js';
+import { allRuleMetas } from '../report/rule-catalog.js';
 import type { Runtime } from '../util/runtime.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import type { ActionHost } from './host.js';
@@ -542,12 +543,16 @@ export function annotationsFor(
         return {
           level: LEVEL[f.severity],
           // The rule's page (docs/rules/<id>.md): what it checks, why, and how to fix it.
-          message: `${message}\n\nRule: ${ruleDocsUrl(f.rule)}`,
+          message: `${message}${ruleLink(f.rule, '\n\n')}`,
           props: { title, ...(f.file ? { file: f.file, startLine: f.line, endLine: f.endLine ?? f.line } : {}) }
         };
       })
   );
 }
+
+/** Only rules this version knows get a docs link: a report read from disk may name any rule. */
+const KNOWN_RULES = new Set(allRuleMetas().map((m) => m.id));
+const ruleLink = (rule: string, before: string): string => (KNOWN_RULES.has(rule) ? `${before}Rule: ${ruleDocsUrl(rule)}` : '');
 
 export function checkAnnotations(report: Report): CheckAnnotation[] {
   const levels = { error: 'failure', warning: 'warning', info: 'notice' } as const;
@@ -562,7 +567,7 @@ export function checkAnnotations(report: Report): CheckAnnotation[] {
         annotation_level: levels[f.severity],
         message,
         title,
-        raw_details: `Rule: ${ruleDocsUrl(f.rule)}`
+        raw_details: ruleLink(f.rule, '').trim()
       };
     });
 }

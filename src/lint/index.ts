@@ -153,6 +153,9 @@ export async function lintDockerfile(opts: LintOptions): Promise<Finding[]> {
   return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.rule.localeCompare(b.rule));
 }
 
+/** Rules whose instruction text carries the secret value (their hit key holds its masked form). */
+const VALUE_BEARING_RULES = new Set(['secret-in-run', 'secret-in-env-or-arg']);
+
 function toFinding(
   rule: LintRule,
   hit: RuleHit,
@@ -165,7 +168,10 @@ function toFinding(
   const range = hit.range ?? { line: step.line, column: step.column, endLine: step.endLine, endColumn: step.endColumn };
   // Rule + file + instruction text (+ what tells several hits apart): stable when lines move. Identical
   // instructions (e.g. the same RUN in two stages) get an occurrence number.
-  let identity = [rule.meta.id, model.file, step.text, hit.key ?? ''].join('\u0000');
+  // A secret rule's instruction text holds the secret itself: its fingerprint uses the hit's key (kind + masked
+  // form), never the text, so the published hash cannot be used to guess a weak value offline.
+  const text = VALUE_BEARING_RULES.has(rule.meta.id) ? step.keyword : step.text;
+  let identity = [rule.meta.id, model.file, text, hit.key ?? ''].join('\u0000');
   const n = seen.get(identity) ?? 0;
   seen.set(identity, n + 1);
   if (n > 0) identity += `\u0000#${n}`;
