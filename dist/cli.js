@@ -18468,16 +18468,36 @@ function assertBuildable(file, source, instructions) {
         throw cannot(`line ${first.getRange().start.line + 1} (${first.getKeyword().toUpperCase()}) comes before the first FROM`, 'Only ARG may come before the first `FROM <image>`.');
     }
 }
+/**
+ * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
+ * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
+ */
+function memoiseArguments(instr) {
+    // Only what returns values nobody mutates: dockerfile-ast's own getters (e.g. FROM's image tag) rely on
+    // fresh Argument objects, so getArguments() itself stays as it is.
+    const target = instr;
+    const content = target.getArgumentsContent.bind(instr);
+    let contentCache;
+    target.getArgumentsContent = () => (contentCache === undefined ? (contentCache = content()) : contentCache);
+    if (typeof target.getFlags === 'function') {
+        const flags = target.getFlags.bind(instr);
+        let flagsCache;
+        target.getFlags = () => (flagsCache ??= flags()).slice();
+    }
+}
 /** Parses the Dockerfile and resolves stages. An unknown `target` or a file BuildKit cannot build is a UserError. */
 function buildModel(file, source, target) {
     const df = mainExports.DockerfileParser.parse(source);
-    assertBuildable(file, source, df.getInstructions());
+    const instructions = df.getInstructions();
+    for (const instr of instructions)
+        memoiseArguments(instr);
+    assertBuildable(file, source, instructions);
     const stages = [];
     const globalSteps = [];
     const steps = [];
     const globalArgs = new Map();
     let current;
-    for (const instr of df.getInstructions()) {
+    for (const instr of instructions) {
         const keyword = instr.getKeyword().toUpperCase();
         if (keyword === 'FROM') {
             const step = makeStep(instr, undefined);

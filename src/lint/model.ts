@@ -286,17 +286,37 @@ function assertBuildable(file: string, source: string, instructions: Instruction
   }
 }
 
+/**
+ * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
+ * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
+ */
+function memoiseArguments(instr: Instruction): void {
+  // Only what returns values nobody mutates: dockerfile-ast's own getters (e.g. FROM's image tag) rely on
+  // fresh Argument objects, so getArguments() itself stays as it is.
+  const target = instr as unknown as { getArgumentsContent: () => string | null; getFlags?: () => unknown[] };
+  const content = target.getArgumentsContent.bind(instr);
+  let contentCache: string | null | undefined;
+  target.getArgumentsContent = () => (contentCache === undefined ? (contentCache = content()) : contentCache);
+  if (typeof target.getFlags === 'function') {
+    const flags = target.getFlags.bind(instr);
+    let flagsCache: unknown[] | undefined;
+    target.getFlags = () => (flagsCache ??= flags()).slice();
+  }
+}
+
 /** Parses the Dockerfile and resolves stages. An unknown `target` or a file BuildKit cannot build is a UserError. */
 export function buildModel(file: string, source: string, target?: string): DockerfileModel {
   const df = DockerfileParser.parse(source);
-  assertBuildable(file, source, df.getInstructions());
+  const instructions = df.getInstructions();
+  for (const instr of instructions) memoiseArguments(instr);
+  assertBuildable(file, source, instructions);
   const stages: Stage[] = [];
   const globalSteps: Step[] = [];
   const steps: Step[] = [];
   const globalArgs = new Map<string, string>();
   let current: Stage | undefined;
 
-  for (const instr of df.getInstructions()) {
+  for (const instr of instructions) {
     const keyword = instr.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       const step = makeStep(instr, undefined);
