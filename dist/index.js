@@ -55592,34 +55592,26 @@ async function readLayer(key, head, it, archivedBytes, state, subscribers, opts)
     const estimator = gzipped
         ? undefined
         : new GzipSizeEstimator(archivedBytes, { offThread: process.env.IMAGE_AUDIT_GZIP_OFF_THREAD === '1', ...opts.gzipEstimate });
-    const parser = new LayerTarParser(key, subscribers);
-    let tarBytes = 0;
-    try {
-        for await (const chunk of source) {
-            tarBytes += chunk.length;
-            hash?.update(chunk);
-            estimator?.update(chunk);
-            if (estimator && estimator.inFlight > 4)
-                await estimator.settle(2);
-            parser.write(chunk);
-            opts.onBytes?.(chunk.length);
-        }
-        if (feeding)
-            await feeding;
-        parser.end();
-        await estimator?.settle();
-    }
-    catch (err) {
-        if (err instanceof TarFormatError)
-            throw corrupt(`layer ${key}: ${err.message}`, opts.source);
-        throw err;
-    }
+    const tar = await streamLayerTar(key, source, subscribers, {
+        hash,
+        source: opts.source,
+        // A promise only when thread-pool samples pile up: the common path adds no await per chunk.
+        onChunk: estimator
+            ? (chunk) => {
+                estimator.update(chunk);
+                return estimator.inFlight > 4 ? estimator.settle(2) : undefined;
+            }
+            : undefined
+    });
+    if (feeding)
+        await feeding;
+    await estimator?.settle();
     state.layers.set(key, {
         layerKey: key,
         digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
-        tarBytes,
-        size: parser.counts.size,
-        entries: parser.counts.entries,
+        tarBytes: tar.tarBytes,
+        size: tar.size,
+        entries: tar.entries,
         compressedSize: estimator ? estimator.finish() : archivedBytes,
         compressedExact: gzipped
     });
@@ -55750,23 +55742,30 @@ function streamDockerSave(ref, dockerCommand = 'docker') {
  */
 async function parseLayerTar(layerKey, source, subscribers) {
     const hash = createHash('sha256');
+    const tar = await streamLayerTar(layerKey, source, subscribers, { hash });
+    return { diffId: `sha256:${hash.digest('hex')}`, ...tar };
+}
+/** The one loop over a layer tar's bytes: hash them (when asked), hand them on, parse the entries. */
+async function streamLayerTar(layerKey, source, subscribers, opts) {
     const parser = new LayerTarParser(layerKey, subscribers);
     let tarBytes = 0;
     try {
         for await (const chunk of source) {
             tarBytes += chunk.length;
-            hash.update(chunk);
+            opts.hash?.update(chunk);
+            const pending = opts.onChunk?.(chunk);
+            if (pending)
+                await pending;
             parser.write(chunk);
         }
         parser.end();
     }
     catch (err) {
         if (err instanceof TarFormatError)
-            throw corrupt(`layer ${layerKey}: ${err.message}`);
+            throw corrupt(`layer ${layerKey}: ${err.message}`, opts.source);
         throw err;
     }
-    const counts = parser.counts;
-    return { diffId: `sha256:${hash.digest('hex')}`, tarBytes, size: counts.size, entries: counts.entries };
+    return { tarBytes, size: parser.counts.size, entries: parser.counts.entries };
 }
 
 /** Counts the archive's bytes and layers on their way to the reader, without touching the reader. */

@@ -3,7 +3,7 @@
 // or sits whole in memory. Handles the legacy layout (`<v1id>/layer.tar`, `<config>.json`, `manifest.json`)
 // and the OCI layout (`blobs/sha256/…`, `index.json`, optionally gzip-compressed layer blobs).
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
@@ -37,8 +37,6 @@ export interface ReadOptions {
    * is trusted to put each layer where its manifest says, so that path skips the hashing (about 0.3 CPU-s/GB).
    */
   verifyDigests?: boolean;
-  /** Called with the byte count of every layer chunk read (progress reporting). */
-  onBytes?: (bytes: number) => void;
 }
 
 /** JSON-ish archive members (configs, manifests) are buffered; anything bigger is not what we expect. */
@@ -228,32 +226,26 @@ async function readLayer(
   const estimator = gzipped
     ? undefined
     : new GzipSizeEstimator(archivedBytes, { offThread: process.env.IMAGE_AUDIT_GZIP_OFF_THREAD === '1', ...opts.gzipEstimate });
-  const parser = new LayerTarParser(key, subscribers);
-
-  let tarBytes = 0;
-  try {
-    for await (const chunk of source) {
-      tarBytes += chunk.length;
-      hash?.update(chunk);
-      estimator?.update(chunk);
-      if (estimator && estimator.inFlight > 4) await estimator.settle(2);
-      parser.write(chunk);
-      opts.onBytes?.(chunk.length);
-    }
-    if (feeding) await feeding;
-    parser.end();
-    await estimator?.settle();
-  } catch (err) {
-    if (err instanceof TarFormatError) throw corrupt(`layer ${key}: ${err.message}`, opts.source);
-    throw err;
-  }
+  const tar = await streamLayerTar(key, source, subscribers, {
+    hash,
+    source: opts.source,
+    // A promise only when thread-pool samples pile up: the common path adds no await per chunk.
+    onChunk: estimator
+      ? (chunk) => {
+          estimator.update(chunk);
+          return estimator.inFlight > 4 ? estimator.settle(2) : undefined;
+        }
+      : undefined
+  });
+  if (feeding) await feeding;
+  await estimator?.settle();
 
   state.layers.set(key, {
     layerKey: key,
     digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
-    tarBytes,
-    size: parser.counts.size,
-    entries: parser.counts.entries,
+    tarBytes: tar.tarBytes,
+    size: tar.size,
+    entries: tar.entries,
     compressedSize: estimator ? estimator.finish() : archivedBytes,
     compressedExact: gzipped
   });
@@ -403,19 +395,31 @@ export interface LayerTarStats {
  */
 export async function parseLayerTar(layerKey: string, source: AsyncIterable<Buffer>, subscribers: LayerSubscriber[]): Promise<LayerTarStats> {
   const hash = createHash('sha256');
+  const tar = await streamLayerTar(layerKey, source, subscribers, { hash });
+  return { diffId: `sha256:${hash.digest('hex')}`, ...tar };
+}
+
+/** The one loop over a layer tar's bytes: hash them (when asked), hand them on, parse the entries. */
+async function streamLayerTar(
+  layerKey: string,
+  source: AsyncIterable<Buffer>,
+  subscribers: LayerSubscriber[],
+  opts: { hash?: Hash; source?: string; onChunk?: (chunk: Buffer) => void | Promise<void> }
+): Promise<Omit<LayerTarStats, 'diffId'>> {
   const parser = new LayerTarParser(layerKey, subscribers);
   let tarBytes = 0;
   try {
     for await (const chunk of source) {
       tarBytes += chunk.length;
-      hash.update(chunk);
+      opts.hash?.update(chunk);
+      const pending = opts.onChunk?.(chunk);
+      if (pending) await pending;
       parser.write(chunk);
     }
     parser.end();
   } catch (err) {
-    if (err instanceof TarFormatError) throw corrupt(`layer ${layerKey}: ${err.message}`);
+    if (err instanceof TarFormatError) throw corrupt(`layer ${layerKey}: ${err.message}`, opts.source);
     throw err;
   }
-  const counts = parser.counts;
-  return { diffId: `sha256:${hash.digest('hex')}`, tarBytes, size: counts.size, entries: counts.entries };
+  return { tarBytes, size: parser.counts.size, entries: parser.counts.entries };
 }
