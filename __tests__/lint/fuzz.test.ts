@@ -4,18 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../src/config/types.js';
 import { lintDockerfile } from '../../src/lint/index.js';
 import { isUserError } from '../../src/util/errors.js';
-
-/** mulberry32: tiny, fast, good enough for test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 const FRAGMENTS = [
   'FROM node:20 AS build',

@@ -20,6 +20,7 @@ import type { Report } from '../../src/report/types.js';
 import { isUserError } from '../../src/util/errors.js';
 import { nodeRuntime } from '../../src/util/node-runtime.js';
 import { fixture, requireEngine } from '../helpers/engine.js';
+import { prng } from '../helpers/prng.js';
 
 requireEngine();
 
@@ -27,17 +28,6 @@ const CASES = 1200;
 const SEED = Number(process.env.IMAGE_AUDIT_FUZZ_SEED ?? 20261201);
 const TAG = 'contract-fuzz-sample';
 const quiet = nodeRuntime({ logger: { info: () => {}, warning: () => {}, debug: () => {}, group: (_n, fn) => fn() } });
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Payloads an attacker would put in a report; every one is a string the schema accepts (within the length bounds).
 const PAYLOADS = [
