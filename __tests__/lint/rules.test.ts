@@ -1,7 +1,7 @@
 // Every rule: a Dockerfile in fixtures/lint/<rule>/bad that must fire it, one in …/good that must not.
 import { describe, expect, it } from '@jest/globals';
 import { lighterVariant, parseImageRef, toolchainKind } from '../../src/lint/images.js';
-import { lintFixture, only } from './helpers.js';
+import { lintFixture, lintText, only } from './helpers.js';
 
 const cases: { rule: string; bad: string[]; good: string[]; lines: number[] }[] = [
   { rule: 'final-stage-toolchain', bad: ['final-stage-toolchain/bad'], good: ['final-stage-toolchain/good'], lines: [1] },
@@ -82,6 +82,20 @@ describe('rule details', () => {
   it('copy-secret-file ignores public keys, CA bundles and example env files', async () => {
     const hits = only(await lintFixture('copy-secret-file/bad'), 'copy-secret-file');
     expect(hits.map((f) => f.details?.source)).toEqual(['.npmrc', 'config/id_ed25519', 'certs/server.key']);
+  });
+
+  it('copy-secret-file trusts a destination that names a public key (jenkins-docker copies its signing key)', async () => {
+    const text = [
+      'FROM debian:bookworm-slim',
+      'COPY jenkins.io-2026.key /war/jenkins-key.pub',
+      'COPY repo.key /etc/apt/keyrings/',
+      'COPY signing.key /etc/pki/rpm-gpg/RPM-GPG-KEY-app',
+      'COPY tls.key /etc/ssl/private/tls.key',
+      'USER nobody',
+      ''
+    ].join('\n');
+    const hits = only(await lintText(text), 'copy-secret-file');
+    expect(hits.map((f) => f.details?.source)).toEqual(['tls.key']);
   });
 });
 

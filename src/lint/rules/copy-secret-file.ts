@@ -2,6 +2,14 @@ import { secretFileKind } from '../secret-shapes.js';
 import { stageSeverity } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
 
+// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
+// file is a public (signing) key, whatever its source is called.
+const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
+
+function isPublicKeyDestination(dest: string | undefined): boolean {
+  return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
+}
+
 export const copySecretFile: LintRule = {
   meta: {
     id: 'copy-secret-file',
@@ -24,7 +32,7 @@ export const copySecretFile: LintRule = {
       if (!step.copy || step.copy.heredoc) continue;
       for (const source of step.copy.sources) {
         const kind = secretFileKind(source);
-        if (!kind) continue;
+        if (!kind || (kind === 'a private key' && isPublicKeyDestination(step.copy.dest))) continue;
         hits.push({
           step,
           key: source,
