@@ -1,7 +1,7 @@
 // The Dockerfile as the rules see it: stages (with which ones ship), and steps with their parsed RUN scripts,
 // COPY sources and mounts. Built once per lint from dockerfile-ast; rules never touch the AST for anything
 // this model already answers.
-import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { Argument, DockerfileParser, Instruction, type Flag, type From } from 'dockerfile-ast';
 import { parseImageRef, type ImageRef } from './images.js';
 import { parseShell, type ShellCommand } from './shell.js';
 import { UserError } from '../util/errors.js';
@@ -286,13 +286,29 @@ function assertBuildable(file: string, source: string, instructions: Instruction
   }
 }
 
+// Every dockerfile-ast getter (and each instruction's constructor, several times) tokenises the arguments afresh
+// through getRawArguments(): a third of the lint time of a long Dockerfile. An instruction's text never changes
+// after parsing, so the tokens are kept from the first call. Each call still gets new Argument objects with new
+// ranges, because dockerfile-ast's getters change what they are given (FROM's getImageName() moves the end of the
+// image argument's range; ModifiableInstruction shifts the flags off the array).
+const RAW_ARGUMENTS = Symbol('image-audit raw arguments');
+type Memoised = { getRawArguments: () => Argument[]; [RAW_ARGUMENTS]?: Argument[] };
+const instructionProto = Instruction.prototype as unknown as Memoised & { imageAuditTokenise?: () => Argument[] };
+/** dockerfile-ast's own tokeniser, never memoised (tests compare the memoised answers with it). */
+export const tokeniseArguments: (this: unknown) => Argument[] = (instructionProto.imageAuditTokenise ??= instructionProto.getRawArguments);
+instructionProto.getRawArguments = function (this: Memoised) {
+  const tokens = (this[RAW_ARGUMENTS] ??= tokeniseArguments.call(this));
+  return tokens.map((a) => {
+    const { start, end } = a.getRange();
+    return new Argument(a.getValue(), { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } });
+  });
+};
+
 /**
  * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
  * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
  */
 function memoiseArguments(instr: Instruction): void {
-  // Only what returns values nobody mutates: dockerfile-ast's own getters (e.g. FROM's image tag) rely on
-  // fresh Argument objects, so getArguments() itself stays as it is.
   const target = instr as unknown as { getArgumentsContent: () => string | null; getFlags?: () => unknown[] };
   const content = target.getArgumentsContent.bind(instr);
   let contentCache: string | null | undefined;
