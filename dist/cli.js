@@ -8,11 +8,12 @@ import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
 import require$$1$1, { createHash, randomBytes, createHmac, randomUUID } from 'node:crypto';
 import require$$0$3 from 'path';
-import zlib, { crc32, deflateRawSync, deflateRaw, createGunzip } from 'node:zlib';
+import zlib, { crc32, deflateRawSync, createGunzip } from 'node:zlib';
 import os from 'node:os';
 import { PassThrough, Readable, pipeline as pipeline$1 } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import require$$0$4 from 'events';
+import { Worker as Worker$1 } from 'node:worker_threads';
 import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
@@ -18468,13 +18469,27 @@ function assertBuildable(file, source, instructions) {
         throw cannot(`line ${first.getRange().start.line + 1} (${first.getKeyword().toUpperCase()}) comes before the first FROM`, 'Only ARG may come before the first `FROM <image>`.');
     }
 }
+// Every dockerfile-ast getter (and each instruction's constructor, several times) tokenises the arguments afresh
+// through getRawArguments(): a third of the lint time of a long Dockerfile. An instruction's text never changes
+// after parsing, so the tokens are kept from the first call. Each call still gets new Argument objects with new
+// ranges, because dockerfile-ast's getters change what they are given (FROM's getImageName() moves the end of the
+// image argument's range; ModifiableInstruction shifts the flags off the array).
+const RAW_ARGUMENTS = Symbol('image-audit raw arguments');
+const instructionProto = mainExports.Instruction.prototype;
+/** dockerfile-ast's own tokeniser, never memoised (tests compare the memoised answers with it). */
+const tokeniseArguments = (instructionProto.imageAuditTokenise ??= instructionProto.getRawArguments);
+instructionProto.getRawArguments = function () {
+    const tokens = (this[RAW_ARGUMENTS] ??= tokeniseArguments.call(this));
+    return tokens.map((a) => {
+        const { start, end } = a.getRange();
+        return new mainExports.Argument(a.getValue(), { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } });
+    });
+};
 /**
  * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
  * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
  */
 function memoiseArguments(instr) {
-    // Only what returns values nobody mutates: dockerfile-ast's own getters (e.g. FROM's image tag) rely on
-    // fresh Argument objects, so getArguments() itself stays as it is.
     const target = instr;
     const content = target.getArgumentsContent.bind(instr);
     let contentCache;
@@ -18836,6 +18851,12 @@ const consecutiveRun = {
     }
 };
 
+// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
+// file is a public (signing) key, whatever its source is called.
+const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
+function isPublicKeyDestination(dest) {
+    return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
+}
 const copySecretFile = {
     meta: {
         id: 'copy-secret-file',
@@ -18858,7 +18879,7 @@ const copySecretFile = {
                 continue;
             for (const source of step.copy.sources) {
                 const kind = secretFileKind(source);
-                if (!kind)
+                if (!kind || (kind === 'a private key' && isPublicKeyDestination(step.copy.dest)))
                     continue;
                 hits.push({
                     step,
@@ -25989,14 +26010,11 @@ const MIN_RUN = 2048;
 const HEAD_UNITS = 8;
 /** gzip member header (10) + CRC32 and ISIZE trailer (8). */
 const GZIP_FRAMING = 18;
-/**
- * gzip -6 bytes of one sampled unit: long leading/trailing runs at the run ratio, the rest deflated with its
- * history. `deflate` is sync, or async on libuv's thread pool (then the result comes through `add`).
- */
-function costOf(input, history, add, pool) {
+/** A sampled unit, split as deflate sees it: runs costed at RUN_RATIO, the body, and its history. */
+function splitUnit(input, history) {
     const n = input.length;
     if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1)))
-        return add(n / RUN_RATIO);
+        return { runs: n / RUN_RATIO };
     let lead = 0;
     while (lead < n && input[lead] === input[0])
         lead++;
@@ -26007,22 +26025,98 @@ function costOf(input, history, add, pool) {
     const end = trail >= MIN_RUN ? n - trail : n;
     const body = start === 0 && end === n ? input : input.subarray(start, end);
     const dictionary = start > 0 ? input.subarray(Math.max(0, start - WINDOW), start) : history;
-    const runs = (start + (n - end)) / RUN_RATIO;
-    if (!pool)
-        return add(runs + deflateRawSync(body, { level: 6, dictionary }).length);
-    // The pool works on copies: the caller reuses its unit buffers.
-    const copy = Buffer.from(body);
-    const dict = dictionary ? Buffer.from(dictionary) : undefined;
-    pool.inFlight++;
-    deflateRaw(copy, { level: 6, dictionary: dict }, (err, out) => {
-        pool.inFlight--;
-        if (err)
-            pool.error ??= err;
-        else
-            add(runs + out.length);
-        pool.wake?.();
-    });
+    return { runs: (start + (n - end)) / RUN_RATIO, body, dictionary };
 }
+const deflatedLength = (body, dictionary) => deflateRawSync(body, { level: 6, dictionary }).length;
+// The deflate thread: a sample is deflated there while the main thread parses the next bytes of the archive
+// (during `docker save`'s streaming phase the engine has done its work and the second core is free). Eval'd
+// CommonJS, so the bundles need no separate worker file.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { deflateRawSync } = require('node:zlib');
+parentPort.on('message', (m) => {
+  const b = Buffer.from(m.buf);
+  const body = b.subarray(0, m.bodyLength);
+  const dictionary = b.length > m.bodyLength ? b.subarray(m.bodyLength) : undefined;
+  parentPort.postMessage({ id: m.id, out: deflateRawSync(body, { level: 6, dictionary }).length });
+});
+`;
+/** One deflate thread for the process, referenced only while samples are in flight (it never holds exit). */
+class DeflateThread {
+    worker;
+    broken = false;
+    nextId = 0;
+    pending = new Map();
+    waiters = [];
+    get inFlight() {
+        return this.pending.size;
+    }
+    /** Deflates body (with its history) off the main thread; `done` gets the byte count. Falls back to sync. */
+    deflate(body, dictionary, done) {
+        const worker = this.ensure();
+        if (!worker)
+            return done(deflatedLength(body, dictionary));
+        // One copy into a transferable buffer: the caller reuses its unit buffers.
+        const buf = new Uint8Array(body.length + (dictionary?.length ?? 0));
+        buf.set(body, 0);
+        if (dictionary)
+            buf.set(dictionary, body.length);
+        const id = this.nextId++;
+        const copy = Buffer.from(buf.buffer, 0, buf.length);
+        this.pending.set(id, { body: copy.subarray(0, body.length), dictionary: dictionary ? copy.subarray(body.length) : undefined, done });
+        if (this.pending.size === 1)
+            worker.ref();
+        worker.postMessage({ id, buf: buf.buffer, bodyLength: body.length });
+    }
+    ensure() {
+        if (this.worker || this.broken)
+            return this.worker;
+        try {
+            const worker = new Worker$1(WORKER_SOURCE, { eval: true });
+            worker.unref();
+            worker.on('message', (m) => {
+                const p = this.pending.get(m.id);
+                if (!p)
+                    return;
+                this.pending.delete(m.id);
+                if (this.pending.size === 0)
+                    worker.unref();
+                p.done(m.out);
+                this.wake();
+            });
+            // A thread that fails (it should not) is replaced by deflating on the main thread, results unchanged.
+            const fail = () => this.fail(worker);
+            worker.on('error', fail);
+            worker.on('exit', fail);
+            this.worker = worker;
+        }
+        catch {
+            this.broken = true;
+        }
+        return this.worker;
+    }
+    fail(worker) {
+        if (this.worker !== worker)
+            return;
+        this.worker = undefined;
+        this.broken = true;
+        const left = [...this.pending.values()];
+        this.pending.clear();
+        for (const p of left)
+            p.done(deflatedLength(p.body, p.dictionary));
+        this.wake();
+    }
+    wake() {
+        for (const resolve of this.waiters.splice(0))
+            resolve();
+    }
+    /** Resolves once at most `max` samples (of anyone's) are in flight. */
+    async drain(max) {
+        while (this.pending.size > max)
+            await new Promise((resolve) => this.waiters.push(resolve));
+    }
+}
+let deflateThread;
 const defaultGzipEstimate = {
     exactBelow: 2 * 1024 * 1024,
     sampleFraction: 1 / 32,
@@ -26051,7 +26145,9 @@ class GzipSizeEstimator {
     restBytes = 0;
     sampledIn = 0;
     sampledOut = 0;
-    pool;
+    thread;
+    /** This estimator's samples still on the deflate thread. */
+    mine = 0;
     /** `expectedBytes` (when known) picks the sampling rate; unknown → sample at the default fraction. */
     constructor(expectedBytes, opts = {}) {
         const o = { ...defaultGzipEstimate, ...opts };
@@ -26065,24 +26161,33 @@ class GzipSizeEstimator {
         }
         this.phase = this.every >> 1;
         if (o.offThread)
-            this.pool = { inFlight: 0 };
+            this.thread = deflateThread ??= new DeflateThread();
     }
-    /** Samples still being deflated on the thread pool (0 when sync). */
+    /** Samples of this stream still being deflated on the deflate thread (0 when sync). */
     get inFlight() {
-        return this.pool?.inFlight ?? 0;
+        return this.mine;
     }
     /** Resolves once at most `max` samples are in flight; with no argument the stream has ended: all done. */
     async settle(max = 0) {
-        const pool = this.pool;
-        if (!pool)
+        if (!this.thread)
             return;
         if (max === 0 && this.fill > 0)
             this.endUnit();
-        while (pool.inFlight > max)
-            await new Promise((resolve) => (pool.wake = resolve));
-        pool.wake = undefined;
-        if (pool.error)
-            throw pool.error;
+        while (this.mine > max)
+            await this.thread.drain(this.thread.inFlight - 1);
+    }
+    /** gzip -6 bytes of one unit, given to `add` now or when the deflate thread answers. */
+    cost(unit, history, add) {
+        const { runs, body, dictionary } = splitUnit(unit, history);
+        if (!body)
+            return add(runs);
+        if (!this.thread)
+            return add(runs + deflatedLength(body, dictionary));
+        this.mine++;
+        this.thread.deflate(body, dictionary, (bytes) => {
+            this.mine--;
+            add(runs + bytes);
+        });
     }
     update(chunk) {
         let pos = 0;
@@ -26108,12 +26213,12 @@ class GzipSizeEstimator {
             // are sampled systematically and scaled by their own ratio.
             const history = this.havePrev ? this.prev : undefined;
             if (this.otherUnits < HEAD_UNITS) {
-                costOf(unit, history, (b) => (this.headOut += b), this.pool);
+                this.cost(unit, history, (b) => (this.headOut += b));
             }
             else {
                 if ((this.otherUnits - HEAD_UNITS) % this.every === this.phase) {
                     this.sampledIn += n;
-                    costOf(unit, history, (b) => (this.sampledOut += b), this.pool);
+                    this.cost(unit, history, (b) => (this.sampledOut += b));
                 }
                 this.restBytes += n;
             }
@@ -26709,17 +26814,15 @@ async function readLayer(key, head, it, archivedBytes, state, subscribers, opts)
     // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
     // every byte only re-checks the engine; archives from elsewhere are verified.
     const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
-    const estimator = gzipped
-        ? undefined
-        : new GzipSizeEstimator(archivedBytes, { offThread: process.env.IMAGE_AUDIT_GZIP_OFF_THREAD === '1', ...opts.gzipEstimate });
+    const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...opts.gzipEstimate });
     const tar = await streamLayerTar(key, source, subscribers, {
         hash,
         source: opts.source,
-        // A promise only when thread-pool samples pile up: the common path adds no await per chunk.
+        // A promise only when samples pile up on the deflate thread: the common path adds no await per chunk.
         onChunk: estimator
             ? (chunk) => {
                 estimator.update(chunk);
-                return estimator.inFlight > 4 ? estimator.settle(2) : undefined;
+                return estimator.inFlight > 64 ? estimator.settle(32) : undefined;
             }
             : undefined
     });
@@ -26929,7 +27032,7 @@ async function analyseImage(opts) {
         source = progress.stream;
     const archive = await readImageArchive(source, [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])], 
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
-    { source: ref, verifyDigests: !opts.openArchive });
+    { source: ref, verifyDigests: opts.openArchive !== undefined });
     progress?.finish();
     applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
     runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);

@@ -35,12 +35,27 @@ describe('GzipSizeEstimator', () => {
   });
 });
 
-describe('GzipSizeEstimator on the thread pool', () => {
+describe('GzipSizeEstimator on the deflate thread', () => {
   it('gives the same estimate as the synchronous path', async () => {
     const input = withHeader(Buffer.concat([noise(6 * MiB, 2), Buffer.alloc(4 * MiB), Buffer.from('abc\n'.repeat(2 * MiB))]));
     const pooled = new GzipSizeEstimator(input.length, { offThread: true });
     for (let o = 0; o < input.length; o += 65536) pooled.update(input.subarray(o, o + 65536));
     await pooled.settle();
     expect(pooled.finish()).toBe(estimate(input));
+  });
+
+  it('keeps several streams apart when their samples share the thread', async () => {
+    const a = withHeader(Buffer.concat([noise(5 * MiB, 7), Buffer.from('xyz\n'.repeat(MiB))]));
+    const b = withHeader(Buffer.concat([Buffer.from('0123456789\n'.repeat(MiB)), noise(3 * MiB, 8)]));
+    const ea = new GzipSizeEstimator(a.length, { offThread: true });
+    const eb = new GzipSizeEstimator(b.length, { offThread: true });
+    for (let o = 0; o < Math.max(a.length, b.length); o += 65536) {
+      if (o < a.length) ea.update(a.subarray(o, o + 65536));
+      if (o < b.length) eb.update(b.subarray(o, o + 65536));
+      if (ea.inFlight > 8) await ea.settle(4);
+    }
+    await Promise.all([ea.settle(), eb.settle()]);
+    expect([ea.inFlight, eb.inFlight]).toEqual([0, 0]);
+    expect([ea.finish(), eb.finish()]).toEqual([estimate(a), estimate(b)]);
   });
 });

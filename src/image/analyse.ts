@@ -101,7 +101,7 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
     source,
     [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])],
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
-    { source: ref, verifyDigests: !opts.openArchive }
+    { source: ref, verifyDigests: opts.openArchive !== undefined }
   );
   progress?.finish();
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);

@@ -5,7 +5,8 @@
 // point, so the sampled unit compresses as it would inside the real stream. The sampled ratio is scaled to the
 // whole stream. Units that are one byte value repeated (zero-filled, sparse files) are costed at gzip's ratio for
 // long runs and kept out of the sampled ratio. Small streams are compressed whole (exact up to block boundaries).
-import { deflateRaw, deflateRawSync } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { deflateRawSync } from 'node:zlib';
 
 /** Deflate's history window: what a continuous compressor can refer back to. */
 const WINDOW = 32 * 1024;
@@ -28,13 +29,10 @@ const HEAD_UNITS = 8;
 /** gzip member header (10) + CRC32 and ISIZE trailer (8). */
 const GZIP_FRAMING = 18;
 
-/**
- * gzip -6 bytes of one sampled unit: long leading/trailing runs at the run ratio, the rest deflated with its
- * history. `deflate` is sync, or async on libuv's thread pool (then the result comes through `add`).
- */
-function costOf(input: Buffer, history: Buffer | undefined, add: (bytes: number) => void, pool?: Pool): void {
+/** A sampled unit, split as deflate sees it: runs costed at RUN_RATIO, the body, and its history. */
+function splitUnit(input: Buffer, history: Buffer | undefined): { runs: number; body?: Buffer; dictionary?: Buffer } {
   const n = input.length;
-  if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1))) return add(n / RUN_RATIO);
+  if (n > 1 && input[0] === input[n - 1] && input.subarray(1).equals(input.subarray(0, -1))) return { runs: n / RUN_RATIO };
   let lead = 0;
   while (lead < n && input[lead] === input[0]) lead++;
   let trail = 0;
@@ -43,25 +41,103 @@ function costOf(input: Buffer, history: Buffer | undefined, add: (bytes: number)
   const end = trail >= MIN_RUN ? n - trail : n;
   const body = start === 0 && end === n ? input : input.subarray(start, end);
   const dictionary = start > 0 ? input.subarray(Math.max(0, start - WINDOW), start) : history;
-  const runs = (start + (n - end)) / RUN_RATIO;
-  if (!pool) return add(runs + deflateRawSync(body, { level: 6, dictionary }).length);
-  // The pool works on copies: the caller reuses its unit buffers.
-  const copy = Buffer.from(body);
-  const dict = dictionary ? Buffer.from(dictionary) : undefined;
-  pool.inFlight++;
-  deflateRaw(copy, { level: 6, dictionary: dict }, (err, out) => {
-    pool.inFlight--;
-    if (err) pool.error ??= err;
-    else add(runs + out.length);
-    pool.wake?.();
-  });
+  return { runs: (start + (n - end)) / RUN_RATIO, body, dictionary };
 }
 
-interface Pool {
-  inFlight: number;
-  error?: Error;
-  wake?: () => void;
+const deflatedLength = (body: Buffer, dictionary: Buffer | undefined) => deflateRawSync(body, { level: 6, dictionary }).length;
+
+// The deflate thread: a sample is deflated there while the main thread parses the next bytes of the archive
+// (during `docker save`'s streaming phase the engine has done its work and the second core is free). Eval'd
+// CommonJS, so the bundles need no separate worker file.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { deflateRawSync } = require('node:zlib');
+parentPort.on('message', (m) => {
+  const b = Buffer.from(m.buf);
+  const body = b.subarray(0, m.bodyLength);
+  const dictionary = b.length > m.bodyLength ? b.subarray(m.bodyLength) : undefined;
+  parentPort.postMessage({ id: m.id, out: deflateRawSync(body, { level: 6, dictionary }).length });
+});
+`;
+
+interface Pending {
+  body: Buffer;
+  dictionary?: Buffer;
+  done: (bytes: number) => void;
 }
+
+/** One deflate thread for the process, referenced only while samples are in flight (it never holds exit). */
+class DeflateThread {
+  private worker?: Worker;
+  private broken = false;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly waiters: (() => void)[] = [];
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Deflates body (with its history) off the main thread; `done` gets the byte count. Falls back to sync. */
+  deflate(body: Buffer, dictionary: Buffer | undefined, done: (bytes: number) => void): void {
+    const worker = this.ensure();
+    if (!worker) return done(deflatedLength(body, dictionary));
+    // One copy into a transferable buffer: the caller reuses its unit buffers.
+    const buf = new Uint8Array(body.length + (dictionary?.length ?? 0));
+    buf.set(body, 0);
+    if (dictionary) buf.set(dictionary, body.length);
+    const id = this.nextId++;
+    const copy = Buffer.from(buf.buffer, 0, buf.length);
+    this.pending.set(id, { body: copy.subarray(0, body.length), dictionary: dictionary ? copy.subarray(body.length) : undefined, done });
+    if (this.pending.size === 1) worker.ref();
+    worker.postMessage({ id, buf: buf.buffer, bodyLength: body.length });
+  }
+
+  private ensure(): Worker | undefined {
+    if (this.worker || this.broken) return this.worker;
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      worker.on('message', (m: { id: number; out: number }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (this.pending.size === 0) worker.unref();
+        p.done(m.out);
+        this.wake();
+      });
+      // A thread that fails (it should not) is replaced by deflating on the main thread, results unchanged.
+      const fail = () => this.fail(worker);
+      worker.on('error', fail);
+      worker.on('exit', fail);
+      this.worker = worker;
+    } catch {
+      this.broken = true;
+    }
+    return this.worker;
+  }
+
+  private fail(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.broken = true;
+    const left = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of left) p.done(deflatedLength(p.body, p.dictionary));
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  /** Resolves once at most `max` samples (of anyone's) are in flight. */
+  async drain(max: number): Promise<void> {
+    while (this.pending.size > max) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+let deflateThread: DeflateThread | undefined;
 
 export interface GzipEstimateOptions {
   /** Streams up to this many bytes are compressed whole. */
@@ -69,7 +145,7 @@ export interface GzipEstimateOptions {
   /** Fraction of the stream to compress for larger streams (at least `minSampledBytes`). */
   sampleFraction?: number;
   minSampledBytes?: number;
-  /** Deflate samples on libuv's thread pool instead of the calling thread; `settle()` before `finish()`. */
+  /** Deflate samples on the process's deflate thread instead of the calling one; `settle()` before `finish()`. */
   offThread?: boolean;
 }
 
@@ -102,7 +178,9 @@ export class GzipSizeEstimator {
   private restBytes = 0;
   private sampledIn = 0;
   private sampledOut = 0;
-  private readonly pool?: Pool;
+  private readonly thread?: DeflateThread;
+  /** This estimator's samples still on the deflate thread. */
+  private mine = 0;
 
   /** `expectedBytes` (when known) picks the sampling rate; unknown → sample at the default fraction. */
   constructor(expectedBytes: number | undefined, opts: GzipEstimateOptions = {}) {
@@ -115,22 +193,31 @@ export class GzipSizeEstimator {
       this.every = Math.max(1, Math.floor(total / sampled));
     }
     this.phase = this.every >> 1;
-    if (o.offThread) this.pool = { inFlight: 0 };
+    if (o.offThread) this.thread = deflateThread ??= new DeflateThread();
   }
 
-  /** Samples still being deflated on the thread pool (0 when sync). */
+  /** Samples of this stream still being deflated on the deflate thread (0 when sync). */
   get inFlight(): number {
-    return this.pool?.inFlight ?? 0;
+    return this.mine;
   }
 
   /** Resolves once at most `max` samples are in flight; with no argument the stream has ended: all done. */
   async settle(max = 0): Promise<void> {
-    const pool = this.pool;
-    if (!pool) return;
+    if (!this.thread) return;
     if (max === 0 && this.fill > 0) this.endUnit();
-    while (pool.inFlight > max) await new Promise<void>((resolve) => (pool.wake = resolve));
-    pool.wake = undefined;
-    if (pool.error) throw pool.error;
+    while (this.mine > max) await this.thread.drain(this.thread.inFlight - 1);
+  }
+
+  /** gzip -6 bytes of one unit, given to `add` now or when the deflate thread answers. */
+  private cost(unit: Buffer, history: Buffer | undefined, add: (bytes: number) => void): void {
+    const { runs, body, dictionary } = splitUnit(unit, history);
+    if (!body) return add(runs);
+    if (!this.thread) return add(runs + deflatedLength(body, dictionary));
+    this.mine++;
+    this.thread.deflate(body, dictionary, (bytes) => {
+      this.mine--;
+      add(runs + bytes);
+    });
   }
 
   update(chunk: Buffer): void {
@@ -156,11 +243,11 @@ export class GzipSizeEstimator {
       // are sampled systematically and scaled by their own ratio.
       const history = this.havePrev ? this.prev : undefined;
       if (this.otherUnits < HEAD_UNITS) {
-        costOf(unit, history, (b) => (this.headOut += b), this.pool);
+        this.cost(unit, history, (b) => (this.headOut += b));
       } else {
         if ((this.otherUnits - HEAD_UNITS) % this.every === this.phase) {
           this.sampledIn += n;
-          costOf(unit, history, (b) => (this.sampledOut += b), this.pool);
+          this.cost(unit, history, (b) => (this.sampledOut += b));
         }
         this.restBytes += n;
       }

@@ -223,17 +223,15 @@ async function readLayer(
   // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
   // every byte only re-checks the engine; archives from elsewhere are verified.
   const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
-  const estimator = gzipped
-    ? undefined
-    : new GzipSizeEstimator(archivedBytes, { offThread: process.env.IMAGE_AUDIT_GZIP_OFF_THREAD === '1', ...opts.gzipEstimate });
+  const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...opts.gzipEstimate });
   const tar = await streamLayerTar(key, source, subscribers, {
     hash,
     source: opts.source,
-    // A promise only when thread-pool samples pile up: the common path adds no await per chunk.
+    // A promise only when samples pile up on the deflate thread: the common path adds no await per chunk.
     onChunk: estimator
       ? (chunk) => {
           estimator.update(chunk);
-          return estimator.inFlight > 4 ? estimator.settle(2) : undefined;
+          return estimator.inFlight > 64 ? estimator.settle(32) : undefined;
         }
       : undefined
   });
