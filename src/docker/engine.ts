@@ -6,8 +6,25 @@ const START_HINT =
   'Start one and try again: on a GitHub-hosted runner Docker is already running; on Debian/Ubuntu run ' +
   '`sudo systemctl start docker` (or `sudo dockerd &`); in this repository `bash scripts/engine.sh` installs and starts one.';
 
+// What one audit already asked the engine, so that choosing the source and then reading the image do not ask
+// again (each docker CLI call costs about 20 ms before the export can start). Only answers that hold for the
+// audit's span are kept: the engine answered, the image was there.
+const known = new WeakMap<Runtime, { version?: string; images: Set<string> }>();
+const knownOf = (runtime: Runtime) => {
+  let k = known.get(runtime);
+  if (!k) known.set(runtime, (k = { images: new Set() }));
+  return k;
+};
+
 /** Throws a UserError when the docker CLI is missing or no engine answers. Returns the server version. */
 export async function ensureEngine(runtime: Runtime): Promise<string> {
+  const k = knownOf(runtime);
+  if (k.version !== undefined) return k.version;
+  k.version = await askEngine(runtime);
+  return k.version;
+}
+
+async function askEngine(runtime: Runtime): Promise<string> {
   let result;
   try {
     result = await runtime.exec.run('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true });
@@ -41,7 +58,10 @@ export async function ensureBuildx(runtime: Runtime, builder?: string): Promise<
 }
 
 export async function imageExists(runtime: Runtime, ref: string): Promise<boolean> {
+  const k = knownOf(runtime);
+  if (k.images.has(ref)) return true;
   const r = await runtime.exec.run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { silent: true });
+  if (r.exitCode === 0) k.images.add(ref);
   return r.exitCode === 0;
 }
 

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { localEngineSocket, requestImageExport } from '../docker/engine-socket.js';
 import { UserError, isUserError } from '../util/errors.js';
 import { GzipSizeEstimator, type GzipEstimateOptions } from './gzip-estimate.js';
 import { LayerTarParser, TarFormatError, normalisePath } from './layer-tar.js';
@@ -334,12 +335,50 @@ function asArchiveError(err: unknown, source?: string): UserError {
 }
 
 /**
- * `docker save REF` as a stream. The stream ends only after docker exited 0; a failure (unknown image, no
- * engine) destroys it with a UserError carrying docker's message, so readers never mistake it for a short
- * archive.
+ * `docker save REF` as a stream: from the Engine API socket when the CLI would use that socket itself, else from
+ * the CLI. The stream ends only after the whole archive arrived (docker exited 0); a failure (unknown image, no
+ * engine, an export cut short) destroys it with a UserError carrying the engine's message, so readers never
+ * mistake it for a short archive. `socketPath` '' always uses the CLI.
  */
-export function streamDockerSave(ref: string, dockerCommand = 'docker'): NodeJS.ReadableStream {
+export function streamDockerSave(
+  ref: string,
+  dockerCommand = 'docker',
+  socketPath = dockerCommand === 'docker' ? localEngineSocket() : undefined
+): NodeJS.ReadableStream {
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  if (!socketPath) {
+    saveWithCli(ref, dockerCommand, out);
+    return out;
+  }
+  void requestImageExport(socketPath, ref).then((answer) => {
+    if (answer.kind === 'unreachable') return out.destroyed ? undefined : saveWithCli(ref, dockerCommand, out);
+    if (answer.kind === 'refused') {
+      out.destroy(
+        answer.status === 404
+          ? new UserError(`Image ${ref} not found locally; build it or check the name.`, answer.message ? `The engine said: ${answer.message}` : undefined)
+          : new UserError(`The engine refused to export ${ref} (HTTP ${answer.status}${answer.message ? `: ${answer.message}` : ''}).`, ENGINE_HINT)
+      );
+      return;
+    }
+    const { body, abort } = answer;
+    const cutShort = () => {
+      if (!out.destroyed) out.destroy(new UserError(`The engine stopped sending the export of ${ref} before its end.`, ENGINE_HINT));
+    };
+    body.on('aborted', cutShort);
+    body.on('error', cutShort);
+    body.on('end', () => (body.complete ? out.end() : cutShort()));
+    body.pipe(out, { end: false });
+    // A reader that gives up must not leave the engine exporting into a socket nobody reads.
+    out.on('close', () => {
+      if (!body.complete) abort();
+    });
+  });
+  return out;
+}
+
+const ENGINE_HINT = 'Check that the Docker engine is running (`docker info`), then re-run the audit.';
+
+function saveWithCli(ref: string, dockerCommand: string, out: PassThrough): void {
   const child = spawn(dockerCommand, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => {
@@ -374,7 +413,6 @@ export function streamDockerSave(ref: string, dockerCommand = 'docker'): NodeJS.
   out.on('close', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill();
   });
-  return out;
 }
 
 /** What parseLayerTar measured for one uncompressed layer tar. */
