@@ -386,3 +386,15 @@ describe('deps-after-source precision', () => {
     expect(only(await lint('FROM node:20 AS b\nRUN yarn --version\nFROM scratch\nUSER 1\n'), 'missing-cache-mount')).toEqual([]);
   });
 });
+
+describe('classes found with the second corpus batch', () => {
+  it.each([
+    ['RUN apk update && apk add --no-cache curl', ['apk']],
+    ['RUN apk update --quiet && apk add -q --no-cache curl && rm -rf /var/cache/apk/*', []],
+    ['RUN apk upgrade', ['apk']],
+    ['RUN apk --no-cache upgrade && apk add --no-cache curl', []],
+    ['RUN apk add --update --no-cache curl', []]
+  ])('apk update writes the index whatever a later add does: %s → %j', async (run, expected) => {
+    expect(await cacheHits(run)).toEqual(expected);
+  });
+});
