@@ -397,4 +397,12 @@ describe('classes found with the second corpus batch', () => {
   ])('apk update writes the index whatever a later add does: %s → %j', async (run, expected) => {
     expect(await cacheHits(run)).toEqual(expected);
   });
+
+  it('a global ARG default built from earlier ARGs is expanded before FROM reads it', async () => {
+    const unpinned = async (text: string) => only(await lint(`${text}\nUSER 1\n`), 'unpinned-base-image').map((f) => [f.line, f.message]);
+    const hits = await unpinned('ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/${OWNER}/minimal-notebook\nFROM $BASE');
+    expect(hits).toEqual([[4, expect.stringContaining('FROM $BASE (quay.io/jupyter/minimal-notebook by default) has no tag')]]);
+    expect(await unpinned('ARG REGISTRY=quay.io\nARG BASE=$REGISTRY/jupyter/minimal-notebook:2024-06-03\nFROM $BASE')).toEqual([]);
+    expect(await unpinned('ARG BASE=$REGISTRY/jupyter/minimal-notebook\nFROM ${BASE}:2024-06-03')).toEqual([]);
+  });
 });
