@@ -405,4 +405,16 @@ describe('classes found with the second corpus batch', () => {
     expect(await unpinned('ARG REGISTRY=quay.io\nARG BASE=$REGISTRY/jupyter/minimal-notebook:2024-06-03\nFROM $BASE')).toEqual([]);
     expect(await unpinned('ARG BASE=$REGISTRY/jupyter/minimal-notebook\nFROM ${BASE}:2024-06-03')).toEqual([]);
   });
+
+  it('deps-after-source: source a parent stage copied counts for an install in a stage built on it, reported once', async () => {
+    const hits = async (text: string) => only(await lint(`${text}\nFROM nginx:1.27-alpine\nUSER 101\n`), 'deps-after-source').map((f) => f.line);
+    const parent = 'FROM node:20-alpine AS app-base\nWORKDIR /app\nCOPY package.json yarn.lock ./\nCOPY src ./src';
+    expect(await hits(`${parent}\nFROM app-base AS test\nRUN yarn install\nFROM app-base AS build\nRUN yarn install`)).toEqual([4]);
+    expect(
+      await hits(
+        'FROM node:20-alpine AS app-base\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY src ./src\nFROM app-base AS test\nRUN yarn test'
+      )
+    ).toEqual([]);
+    expect(await hits(`${parent}\nFROM app-base AS zip\nRUN apk add --no-cache zip`)).toEqual([]);
+  });
 });

@@ -122,15 +122,21 @@ export const depsAfterSource: LintRule = {
     const hits: RuleHit[] = [];
     // Managers with a dependency layer before any source copy, per stage (a stage built FROM it inherits them).
     const layeredAtEnd = new Map<Stage, Set<string>>();
+    // A stage built FROM another also inherits the source its parent copied: the parent's layers are its own.
+    const stateAtEnd = new Map<Stage, { sourceCopy?: Step; preparedElsewhere: boolean; workspace: boolean }>();
+    // The source copy of a parent is reported once, however many stages built on it install late.
+    const reported = new Set<Step>();
     for (const stage of model.stages) {
-      let sourceCopy: Step | undefined;
+      const inherited = stage.parent ? stateAtEnd.get(stage.parent) : undefined;
+      let sourceCopy: Step | undefined = inherited?.sourceCopy;
       const layered = new Set<string>(stage.parent ? layeredAtEnd.get(stage.parent) : []);
       layeredAtEnd.set(stage, layered);
       // `COPY --from=deps /go/pkg/mod …`: dependencies prepared in another stage, so a build need not fetch them.
-      let preparedElsewhere = false;
+      let preparedElsewhere = inherited?.preparedElsewhere ?? false;
       // After a workspace manifest (pnpm-workspace.yaml, lerna.json…), folders copied before the install are
       // workspace packages the install needs.
-      let workspace = false;
+      let workspace = inherited?.workspace ?? false;
+      const state = () => stateAtEnd.set(stage, { sourceCopy, preparedElsewhere, workspace });
       for (const step of stage.steps) {
         if (step.copy) {
           if (step.copy.from && !sourceCopy) preparedElsewhere = true;
@@ -147,9 +153,12 @@ export const depsAfterSource: LintRule = {
         }
         const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && preparedElsewhere));
         if (!late) continue;
+        if (reported.has(sourceCopy)) break;
+        reported.add(sourceCopy);
         const what = late.buildsSource
           ? `the ${late.manager} build at line ${step.line}, which downloads every dependency itself because no earlier layer did`
           : `the ${late.manager} dependency install at line ${step.line}`;
+        const where = sourceCopy.stage !== stage ? ` (stage ${stage.label}, built on stage ${sourceCopy.stage?.label ?? '?'})` : '';
         const fix = late.buildsSource
           ? late.manager === 'go'
             ? 'copy go.mod and go.sum first and run `go mod download` in its own RUN, then copy the source'
@@ -160,11 +169,12 @@ export const depsAfterSource: LintRule = {
         const whole = sourceCopy.copy?.wholeContext;
         hits.push({
           step: sourceCopy,
-          message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}, so any source change reinstalls every dependency; ${fix}.`,
+          message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}${where}, so any source change reinstalls every dependency; ${fix}.`,
           details: { installLine: step.line, manager: late.manager, stage: stage.label }
         });
         break;
       }
+      state();
     }
     return hits;
   }
