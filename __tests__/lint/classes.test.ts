@@ -417,4 +417,13 @@ describe('classes found with the second corpus batch', () => {
     ).toEqual([]);
     expect(await hits(`${parent}\nFROM app-base AS zip\nRUN apk add --no-cache zip`)).toEqual([]);
   });
+
+  it('gem install fetches gems like bundler does; a local .gem file fetches nothing', async () => {
+    const mounts = async (run: string) =>
+      only(await lint(`FROM ruby:3.3-alpine AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').map((f) => f.details?.manager);
+    expect(await mounts('RUN gem install bundler --version 2.5.0')).toEqual(['bundler']);
+    expect(await mounts('RUN gem build app.gemspec && gem install ./app-*.gem --no-document')).toEqual([]);
+    expect(await mounts('RUN gem install --local vendor/cache/rake.gem')).toEqual([]);
+    expect(await mounts('RUN --mount=type=cache,target=/usr/local/bundle/cache gem install bundler')).toEqual([]);
+  });
 });

@@ -90,6 +90,11 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
     case 'bundle':
     case 'bundler':
       return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;
+    case 'gem':
+      // `gem install bundler` fetches named gems into the same cache bundler uses ($GEM_HOME/cache); a local
+      // `gem install ./app.gem` (or `--local`) downloads nothing.
+      if (sub !== 'install' || hasFlag(cmd, '--local', '-l')) return undefined;
+      return positionalsAfter(cmd, sub).some((p) => !/\.gem$/.test(p)) ? { manager: 'bundler', fromManifest: false } : undefined;
     case 'composer':
       return sub === 'install' ? { manager: 'composer', fromManifest: true } : undefined;
     default:
