@@ -135,6 +135,21 @@ describe('secret names (issue 11): PASS, PASSWD, *_PASS, PGPASSWORD, *_KEY with 
   });
 });
 
+describe('secret names and values found with the second corpus batch', () => {
+  const names = async (env: string) => only(await lintText(`FROM alpine:3.20\n${env}\nUSER 1\n`), 'secret-in-env-or-arg').map((h) => h.details?.name);
+
+  it('*_PWD abbreviates password; PWD alone is the working folder', async () => {
+    expect(await names('ENV MONGO_DB_USERNAME=admin \\\n    MONGO_DB_PWD=password MYSQL_PWD=s3cr3t-pw')).toEqual(['MONGO_DB_PWD', 'MYSQL_PWD']);
+    expect(await names('ENV PWD=/app OLDPWD=/ PWD_DIR=/run/secrets')).toEqual([]);
+  });
+
+  it('a value that says no credential is set is none, a weak default still is one', async () => {
+    expect(await names('ENV GOOGLE_API_KEY NO_API_KEY_SET')).toEqual([]);
+    expect(await names('ENV API_TOKEN=none DB_PASSWORD=not-set SECRET_KEY=not_configured AUTH_TOKEN=unset')).toEqual([]);
+    expect(await names('ENV DB_PASSWORD=changeme API_TOKEN=no-tokens-here-9f8e')).toEqual(['DB_PASSWORD', 'API_TOKEN']);
+  });
+});
+
 describe('fingerprints of secret lint findings', () => {
   it('never hash the value: two values with the same masked form and length get the same fingerprint', async () => {
     // The same Dockerfile path each time (the fingerprint includes the file); only the hidden middle differs.
