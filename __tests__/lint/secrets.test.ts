@@ -150,6 +150,36 @@ describe('secret names and values found with the second corpus batch', () => {
   });
 });
 
+describe('credential files under another name (third corpus batch)', () => {
+  it.each([
+    ['.npmrc-ci', 'npm credentials (.npmrc)'],
+    ['.npmrc.docker', 'npm credentials (.npmrc)'],
+    ['config/.netrc_prod', 'a .netrc'],
+    ['.pypirc-upload', 'PyPI credentials (.pypirc)'],
+    ['.npmrc.example', undefined],
+    ['.npmrc-template', undefined],
+    ['.env-sample', undefined],
+    ['.npmrcx', undefined]
+  ])('secretFileKind(%s) → %s', (file, kind) => {
+    expect(secretFileKind(file)).toBe(kind);
+  });
+
+  const lintRules = async (lines: string[]) =>
+    (await lintText(['FROM node:20-slim', 'WORKDIR /app', ...lines, 'USER 1'].join('\n') + '\n'))
+      .filter((f) => ['copy-secret-file', 'secret-file-removed-later', 'cleanup-in-separate-layer'].includes(f.rule))
+      .map((f) => `${f.line} ${f.rule}`);
+
+  it('a file copied to a credential destination is that credential file, and its later rm is the secret finding, not a cleanup one', async () => {
+    expect(await lintRules(['COPY .npmrc-ci .npmrc', 'RUN npm ci', 'RUN rm -f .npmrc'])).toEqual(['3 copy-secret-file', '3 secret-file-removed-later']);
+    expect(await lintRules(['COPY ci/npmrc /root/.npmrc', 'RUN npm ci && rm /root/.npmrc'])).toEqual(['3 copy-secret-file', '3 secret-file-removed-later']);
+    expect(await lintRules(['COPY ci/npmrc ./', 'COPY app.conf /etc/app.conf', 'RUN npm ci'])).toEqual([]);
+  });
+
+  it('cleanup-in-separate-layer still speaks when more than credential files are removed', async () => {
+    expect(await lintRules(['COPY big.tar /tmp/', 'RUN rm -f .npmrc /tmp/big.tar'])).toEqual(['4 cleanup-in-separate-layer']);
+  });
+});
+
 describe('fingerprints of secret lint findings', () => {
   it('never hash the value: two values with the same masked form and length get the same fingerprint', async () => {
     // The same Dockerfile path each time (the fingerprint includes the file); only the hidden middle differs.
