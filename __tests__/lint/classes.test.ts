@@ -418,6 +418,14 @@ describe('classes found with the second corpus batch', () => {
     expect(await hits(`${parent}\nFROM app-base AS zip\nRUN apk add --no-cache zip`)).toEqual([]);
   });
 
+  it('a glob named after a workspace manifest takes it along (`COPY go.* ./` copies go.work); `*.json` does not', async () => {
+    const hits = async (...lines: string[]) =>
+      only(await lint(`FROM golang:1.24-alpine AS b\nWORKDIR /src\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => f.line);
+    expect(await hits('COPY go.* ./', 'COPY pkg/util/xorm pkg/util/xorm', 'COPY .citools/bra .citools/bra', 'RUN go mod download')).toEqual([]);
+    expect(await hits('COPY go.mod go.sum ./', 'COPY pkg/util/xorm pkg/util/xorm', 'RUN go mod download')).toEqual([4]);
+    expect(await hits('COPY *.json ./', 'COPY src ./src', 'RUN npm ci')).toEqual([4]);
+  });
+
   it('gem install fetches gems like bundler does; a local .gem file fetches nothing', async () => {
     const mounts = async (run: string) =>
       only(await lint(`FROM ruby:3.3-alpine AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').map((f) => f.details?.manager);

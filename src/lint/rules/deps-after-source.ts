@@ -74,7 +74,24 @@ export function isSourcePath(src: string, dest?: string): boolean {
   return !base.includes('.') && !base.includes('*');
 }
 
-const WORKSPACE_FILE = /^(pnpm-workspace\.yaml|lerna\.json|nx\.json|turbo\.json|rush\.json|go\.work)$/;
+const WORKSPACE_FILES = ['pnpm-workspace.yaml', 'lerna.json', 'nx.json', 'turbo.json', 'rush.json', 'go.work'];
+
+/**
+ * True when a COPY source is a workspace manifest, or a glob named after one that takes it along (`COPY go.* ./`
+ * copies go.work); a bare `*.json` says nothing about a workspace.
+ */
+function copiesWorkspaceFile(src: string): boolean {
+  const name = src.slice(src.lastIndexOf('/') + 1).toLowerCase();
+  if (!/[*?[]/.test(name)) return WORKSPACE_FILES.includes(name);
+  if (name.split(/[*?[]/)[0].length < 2) return false;
+  const glob = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`
+  );
+  return WORKSPACE_FILES.some((f) => glob.test(f));
+}
 
 // `make deps`, `make install-deps`, `make vendor`: targets that only fetch dependencies.
 const MAKE_DEPS_TARGET =
@@ -140,7 +157,7 @@ export const depsAfterSource: LintRule = {
       for (const step of stage.steps) {
         if (step.copy) {
           if (step.copy.from && !sourceCopy) preparedElsewhere = true;
-          if (step.copy.sources.some((src) => WORKSPACE_FILE.test(src.slice(src.lastIndexOf('/') + 1)))) workspace = true;
+          if (step.copy.sources.some(copiesWorkspaceFile)) workspace = true;
           const source = !workspace && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest));
           if (!sourceCopy && (source || (workspace && step.copy.wholeContext))) sourceCopy = step;
           continue;
