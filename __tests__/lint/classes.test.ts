@@ -426,6 +426,26 @@ describe('classes found with the second corpus batch', () => {
     expect(await hits('COPY *.json ./', 'COPY src ./src', 'RUN npm ci')).toEqual([4]);
   });
 
+  it('bun install is a dependency install, with its cache in ~/.bun/install/cache', async () => {
+    const rules = async (...lines: string[]) =>
+      (await lint(`FROM oven/bun:1.2 AS b\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`))
+        .filter((f) => f.rule === 'deps-after-source' || f.rule === 'missing-cache-mount')
+        .map((f) => [f.line, f.rule, f.details?.targets ?? f.details?.manager]);
+    expect(await rules('COPY . .', 'RUN bun install')).toEqual([
+      [3, 'deps-after-source', 'bun'],
+      [4, 'missing-cache-mount', ['/root/.bun/install/cache']]
+    ]);
+    expect(
+      await rules(
+        'COPY package.json bun.lockb ./',
+        'RUN --mount=type=cache,target=/root/.bun/install/cache bun install --frozen-lockfile',
+        'COPY . .',
+        'RUN bun run build'
+      )
+    ).toEqual([]);
+    expect(await rules('COPY . .', 'RUN bun add -g typescript')).toEqual([[4, 'missing-cache-mount', ['/root/.bun/install/cache']]]);
+  });
+
   it('gem install fetches gems like bundler does; a local .gem file fetches nothing', async () => {
     const mounts = async (run: string) =>
       only(await lint(`FROM ruby:3.3-alpine AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').map((f) => f.details?.manager);

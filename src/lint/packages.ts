@@ -3,7 +3,7 @@
 import { hasFlag, positionalsAfter, subcommand, type ShellCommand } from './shell.js';
 
 export type LanguageManager =
-  'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
+  'npm' | 'yarn' | 'pnpm' | 'bun' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
 
 export interface DependencyInstall {
   manager: LanguageManager;
@@ -37,6 +37,12 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'install' || sub === 'i' || sub === 'fetch') return { manager: 'pnpm', fromManifest: true };
       if (sub === 'add') return { manager: 'pnpm', fromManifest: false };
       return undefined;
+    case 'bun':
+      // `bun install` / `bun i` install package.json's dependencies; `bun add x` and `bun install -g x` fetch named ones.
+      if (sub === 'install' || sub === 'i') {
+        return { manager: 'bun', fromManifest: positionalsAfter(cmd, sub).length === 0 && !hasFlag(cmd, '-g', '--global') };
+      }
+      return sub === 'add' ? { manager: 'bun', fromManifest: false } : undefined;
     case 'pip':
     case 'pip3':
       if (sub !== 'install') return undefined;
@@ -127,7 +133,7 @@ export function isOffline(manager: LanguageManager, cmd: ShellCommand, env: Map<
 
 // Files that declare dependencies; copying only these first keeps the install layer cached.
 const MANIFEST_FILE = new RegExp(
-  '^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
+  '^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|bun\\.lockb?|bunfig\\.toml|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
     'requirements[^/]*\\.(txt|in)|requirements|pyproject\\.toml|poetry\\.lock|pipfile(\\.lock)?|setup\\.(py|cfg)|uv\\.lock|' +
     'go\\.(mod|sum|work)|pom\\.xml|\\.mvn|mvnw|build\\.gradle(\\.kts)?|settings\\.gradle(\\.kts)?|gradle\\.properties|gradle|gradlew|' +
     'cargo\\.(toml|lock)|gemfile(\\.lock)?|[^/]*\\.gemspec|composer\\.(json|lock)|[^/]*\\.(cs|fs|vb)proj|[^/]*\\.sln|nuget\\.config|' +

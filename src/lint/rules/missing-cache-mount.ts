@@ -52,6 +52,8 @@ function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, en
       return isYarnBerry(cmd) ? [dir('/root/.yarn/berry/cache', '.yarn/berry/cache', 'yarn')] : [dir('/usr/local/share/.cache/yarn', '.cache/yarn', 'yarn')];
     case 'pnpm':
       return [dir(env.get('PNPM_HOME') ? `${env.get('PNPM_HOME')}/store` : '/root/.local/share/pnpm/store', 'pnpm')];
+    case 'bun':
+      return [dir(env.get('BUN_INSTALL_CACHE_DIR') || '/root/.bun/install/cache', '.bun/install/cache', '.bun')];
     case 'pip':
       return [env.get('PIP_CACHE_DIR') ? dir(env.get('PIP_CACHE_DIR')!) : dir('/root/.cache/pip', '.cache/pip')];
     case 'poetry':
