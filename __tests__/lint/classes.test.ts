@@ -455,3 +455,25 @@ describe('classes found with the second corpus batch', () => {
     expect(await mounts('RUN --mount=type=cache,target=/usr/local/bundle/cache gem install bundler')).toEqual([]);
   });
 });
+
+describe('classes found with the sixth corpus batch', () => {
+  const rules = async (base: string, ...lines: string[]) =>
+    (await lint(`FROM ${base} AS b\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`))
+      .filter((f) => f.rule === 'deps-after-source' || f.rule === 'missing-cache-mount')
+      .map((f) => `${f.line} ${f.rule}`);
+
+  it('`cargo +stable install x` is cargo install (rustup toolchain selector before the subcommand)', async () => {
+    expect(await rules('rust:1.83-slim', 'RUN cargo +stable install cargo-llvm-cov --locked')).toEqual(['3 missing-cache-mount']);
+    expect(await rules('rust:1.83-slim', 'RUN cargo +nightly --version')).toEqual([]);
+  });
+
+  it('`cargo vendor` and `go mod vendor` are dependency layers, like cargo fetch and go mod download', async () => {
+    expect(
+      await rules('rust:1.83-slim', 'COPY Cargo.toml Cargo.lock ./', 'RUN cargo vendor', 'COPY src src', 'FROM b AS test', 'RUN cargo test --no-run')
+    ).toEqual(['4 missing-cache-mount']);
+    expect(await rules('golang:1.24', 'COPY go.mod go.sum ./', 'RUN go mod vendor', 'COPY . .', 'RUN go build -o /app .')).toEqual([
+      '4 missing-cache-mount',
+      '6 missing-cache-mount'
+    ]);
+  });
+});

@@ -67,7 +67,8 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'tool' && cmd.args.includes('install')) return { manager: 'dotnet', fromManifest: false };
       return undefined;
     case 'go':
-      if (sub === 'mod' && cmd.args.includes('download')) return { manager: 'go', fromManifest: true };
+      // `go mod vendor` fetches every module into ./vendor: a dependency layer like `go mod download`.
+      if (sub === 'mod' && (cmd.args.includes('download') || cmd.args.includes('vendor'))) return { manager: 'go', fromManifest: true };
       // GOPATH-era `go get` fetches the sources of the dependencies.
       if (sub === 'get') return { manager: 'go', fromManifest: true };
       // `go install example.com/tool@v1` fetches a remote module; `go build ./…` builds the copied source.
@@ -88,7 +89,8 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       // `cargo chef cook` builds only the dependencies (cargo-chef): a dependency layer.
       if (sub === 'chef') return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
       if (sub === 'build' || sub === 'test') return { manager: 'cargo', fromManifest: true, buildsSource: true };
-      return sub === 'fetch'
+      // `cargo vendor` fetches every crate into ./vendor, as `cargo fetch` does into the registry.
+      return sub === 'fetch' || sub === 'vendor'
         ? { manager: 'cargo', fromManifest: true }
         : sub === 'install'
           ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') }

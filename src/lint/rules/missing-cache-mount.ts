@@ -39,7 +39,10 @@ function ranBefore(step: Step, matches: (cmd: ShellCommand) => boolean): boolean
 }
 
 const modulesDownloadedBefore = (step: Step) =>
-  ranBefore(step, (c) => c.name === 'go' && ((subcommand(c) === 'mod' && c.args.includes('download')) || subcommand(c) === 'get'));
+  ranBefore(
+    step,
+    (c) => c.name === 'go' && ((subcommand(c) === 'mod' && (c.args.includes('download') || c.args.includes('vendor'))) || subcommand(c) === 'get')
+  );
 
 /** The cache folders this install uses, for its manager. */
 function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, env: Map<string, string>): CacheDir[] {
