@@ -476,4 +476,18 @@ describe('classes found with the sixth corpus batch', () => {
       '6 missing-cache-mount'
     ]);
   });
+
+  it('deps-after-source: a build that mounts its download and build caches rebuilds only the application', async () => {
+    const mounts = '--mount=type=cache,target=/usr/local/cargo/registry --mount=type=cache,target=/app/target';
+    expect(await rules('rust:1.83-slim', 'COPY . .', `RUN ${mounts} cargo build --release`)).toEqual([]);
+    // The registry alone: every dependency crate is compiled again after a source change.
+    expect(await rules('rust:1.83-slim', 'COPY . .', 'RUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release')).toEqual([
+      '3 deps-after-source'
+    ]);
+    expect(
+      await rules('golang:1.24', 'COPY . .', 'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /app .')
+    ).toEqual([]);
+    // An install still reinstalls from its cache: that stays a finding.
+    expect(await rules('node:22-slim', 'COPY . .', 'RUN --mount=type=cache,target=/root/.npm npm ci')).toEqual(['3 deps-after-source']);
+  });
 });

@@ -1,4 +1,5 @@
 import { dependencyInstall, isManifestPath } from '../packages.js';
+import { dependencyCachesMounted } from './missing-cache-mount.js';
 import type { Stage, Step } from '../model.js';
 import { commandsOf } from '../rule-helpers.js';
 import { subcommand, type ShellCommand } from '../shell.js';
@@ -107,14 +108,18 @@ function makeDeps(cmd: ShellCommand): boolean {
 interface DepsCommand {
   manager: string;
   buildsSource: boolean;
+  /** A build whose RUN mounts its dependency caches: a source change rebuilds the application, not the dependencies. */
+  cached?: boolean;
 }
 
 function depsCommands(step: Step): DepsCommand[] {
   const out: DepsCommand[] = [];
   for (const cmd of commandsOf(step)) {
     const install = dependencyInstall(cmd);
-    if (install?.fromManifest) out.push({ manager: install.manager, buildsSource: install.buildsSource ?? false });
-    else if (makeDeps(cmd)) out.push({ manager: `make ${subcommand(cmd) ?? ''}`.trim(), buildsSource: false });
+    if (install?.fromManifest) {
+      const buildsSource = install.buildsSource ?? false;
+      out.push({ manager: install.manager, buildsSource, cached: buildsSource && dependencyCachesMounted(step, install.manager, cmd) });
+    } else if (makeDeps(cmd)) out.push({ manager: `make ${subcommand(cmd) ?? ''}`.trim(), buildsSource: false });
   }
   return out;
 }
@@ -126,7 +131,7 @@ export const depsAfterSource: LintRule = {
     defaultSeverity: 'warning',
     shortDescription: 'Source is copied before dependencies are installed',
     fullDescription:
-      'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer, and installs run through `make deps`.',
+      'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer (unless that RUN mounts the download and build caches, e.g. /go/pkg/mod and the go build cache, or the cargo registry and target folder), and installs run through `make deps`.',
     help: 'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```\n```dockerfile\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n```\n```dockerfile\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B -o package\n```',
     tags: ['cache', 'build-time'],
     examples: {
@@ -168,7 +173,9 @@ export const depsAfterSource: LintRule = {
           for (const d of deps) layered.add(d.manager);
           continue;
         }
-        const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && preparedElsewhere));
+        const late = deps.find(
+          (d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && (preparedElsewhere || d.cached))
+        );
         if (!late) continue;
         if (reported.has(sourceCopy)) break;
         reported.add(sourceCopy);

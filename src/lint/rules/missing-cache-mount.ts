@@ -93,6 +93,22 @@ const mounted = (step: Step, d: CacheDir): boolean =>
       (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target!.includes(c)))
   );
 
+/**
+ * True when this RUN mounts every cache a build keeps its dependencies in: the downloads and, for go and cargo, the
+ * compiled ones (go's build cache, cargo's target folder). A source change then rebuilds the application only.
+ */
+export function dependencyCachesMounted(step: Step, manager: LanguageManager, cmd: ShellCommand): boolean {
+  if ((step.run?.mounts ?? []).length === 0) return false;
+  const env = runEnvBefore(step);
+  const dirs = manager === 'go' ? [goBuild(env), goMod(env)] : cacheDirsOf(manager, cmd, step, env);
+  if (manager === 'cargo') {
+    const k = cmd.args.indexOf('--target-dir');
+    const target = (k > 0 ? cmd.args[k + 1] : undefined) ?? env.get('CARGO_TARGET_DIR') ?? 'target';
+    dirs.push(dir(target, target, 'target'));
+  }
+  return dirs.every((d) => mounted(step, d));
+}
+
 export const missingCacheMount: LintRule = {
   meta: {
     id: 'missing-cache-mount',
