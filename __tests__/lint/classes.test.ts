@@ -386,3 +386,108 @@ describe('deps-after-source precision', () => {
     expect(only(await lint('FROM node:20 AS b\nRUN yarn --version\nFROM scratch\nUSER 1\n'), 'missing-cache-mount')).toEqual([]);
   });
 });
+
+describe('classes found with the second corpus batch', () => {
+  it.each([
+    ['RUN apk update && apk add --no-cache curl', ['apk']],
+    ['RUN apk update --quiet && apk add -q --no-cache curl && rm -rf /var/cache/apk/*', []],
+    ['RUN apk upgrade', ['apk']],
+    ['RUN apk --no-cache upgrade && apk add --no-cache curl', []],
+    ['RUN apk add --update --no-cache curl', []]
+  ])('apk update writes the index whatever a later add does: %s → %j', async (run, expected) => {
+    expect(await cacheHits(run)).toEqual(expected);
+  });
+
+  it('a global ARG default built from earlier ARGs is expanded before FROM reads it', async () => {
+    const unpinned = async (text: string) => only(await lint(`${text}\nUSER 1\n`), 'unpinned-base-image').map((f) => [f.line, f.message]);
+    const hits = await unpinned('ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/${OWNER}/minimal-notebook\nFROM $BASE');
+    expect(hits).toEqual([[4, expect.stringContaining('FROM $BASE (quay.io/jupyter/minimal-notebook by default) has no tag')]]);
+    expect(await unpinned('ARG REGISTRY=quay.io\nARG BASE=$REGISTRY/jupyter/minimal-notebook:2024-06-03\nFROM $BASE')).toEqual([]);
+    expect(await unpinned('ARG BASE=$REGISTRY/jupyter/minimal-notebook\nFROM ${BASE}:2024-06-03')).toEqual([]);
+  });
+
+  it('deps-after-source: source a parent stage copied counts for an install in a stage built on it, reported once', async () => {
+    const hits = async (text: string) => only(await lint(`${text}\nFROM nginx:1.27-alpine\nUSER 101\n`), 'deps-after-source').map((f) => f.line);
+    const parent = 'FROM node:20-alpine AS app-base\nWORKDIR /app\nCOPY package.json yarn.lock ./\nCOPY src ./src';
+    expect(await hits(`${parent}\nFROM app-base AS test\nRUN yarn install\nFROM app-base AS build\nRUN yarn install`)).toEqual([4]);
+    expect(
+      await hits(
+        'FROM node:20-alpine AS app-base\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY src ./src\nFROM app-base AS test\nRUN yarn test'
+      )
+    ).toEqual([]);
+    expect(await hits(`${parent}\nFROM app-base AS zip\nRUN apk add --no-cache zip`)).toEqual([]);
+  });
+
+  it('a glob named after a workspace manifest takes it along (`COPY go.* ./` copies go.work); `*.json` does not', async () => {
+    const hits = async (...lines: string[]) =>
+      only(await lint(`FROM golang:1.24-alpine AS b\nWORKDIR /src\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`), 'deps-after-source').map((f) => f.line);
+    expect(await hits('COPY go.* ./', 'COPY pkg/util/xorm pkg/util/xorm', 'COPY .citools/bra .citools/bra', 'RUN go mod download')).toEqual([]);
+    expect(await hits('COPY go.mod go.sum ./', 'COPY pkg/util/xorm pkg/util/xorm', 'RUN go mod download')).toEqual([4]);
+    expect(await hits('COPY *.json ./', 'COPY src ./src', 'RUN npm ci')).toEqual([4]);
+  });
+
+  it('bun install is a dependency install, with its cache in ~/.bun/install/cache', async () => {
+    const rules = async (...lines: string[]) =>
+      (await lint(`FROM oven/bun:1.2 AS b\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`))
+        .filter((f) => f.rule === 'deps-after-source' || f.rule === 'missing-cache-mount')
+        .map((f) => [f.line, f.rule, f.details?.targets ?? f.details?.manager]);
+    expect(await rules('COPY . .', 'RUN bun install')).toEqual([
+      [3, 'deps-after-source', 'bun'],
+      [4, 'missing-cache-mount', ['/root/.bun/install/cache']]
+    ]);
+    expect(
+      await rules(
+        'COPY package.json bun.lockb ./',
+        'RUN --mount=type=cache,target=/root/.bun/install/cache bun install --frozen-lockfile',
+        'COPY . .',
+        'RUN bun run build'
+      )
+    ).toEqual([]);
+    expect(await rules('COPY . .', 'RUN bun add -g typescript')).toEqual([[4, 'missing-cache-mount', ['/root/.bun/install/cache']]]);
+  });
+
+  it('gem install fetches gems like bundler does; a local .gem file fetches nothing', async () => {
+    const mounts = async (run: string) =>
+      only(await lint(`FROM ruby:3.3-alpine AS build\n${run}\nFROM scratch\nUSER 1\n`), 'missing-cache-mount').map((f) => f.details?.manager);
+    expect(await mounts('RUN gem install bundler --version 2.5.0')).toEqual(['bundler']);
+    expect(await mounts('RUN gem build app.gemspec && gem install ./app-*.gem --no-document')).toEqual([]);
+    expect(await mounts('RUN gem install --local vendor/cache/rake.gem')).toEqual([]);
+    expect(await mounts('RUN --mount=type=cache,target=/usr/local/bundle/cache gem install bundler')).toEqual([]);
+  });
+});
+
+describe('classes found with the sixth corpus batch', () => {
+  const rules = async (base: string, ...lines: string[]) =>
+    (await lint(`FROM ${base} AS b\nWORKDIR /app\n${lines.join('\n')}\nFROM scratch\nUSER 1\n`))
+      .filter((f) => f.rule === 'deps-after-source' || f.rule === 'missing-cache-mount')
+      .map((f) => `${f.line} ${f.rule}`);
+
+  it('`cargo +stable install x` is cargo install (rustup toolchain selector before the subcommand)', async () => {
+    expect(await rules('rust:1.83-slim', 'RUN cargo +stable install cargo-llvm-cov --locked')).toEqual(['3 missing-cache-mount']);
+    expect(await rules('rust:1.83-slim', 'RUN cargo +nightly --version')).toEqual([]);
+  });
+
+  it('`cargo vendor` and `go mod vendor` are dependency layers, like cargo fetch and go mod download', async () => {
+    expect(
+      await rules('rust:1.83-slim', 'COPY Cargo.toml Cargo.lock ./', 'RUN cargo vendor', 'COPY src src', 'FROM b AS test', 'RUN cargo test --no-run')
+    ).toEqual(['4 missing-cache-mount']);
+    expect(await rules('golang:1.24', 'COPY go.mod go.sum ./', 'RUN go mod vendor', 'COPY . .', 'RUN go build -o /app .')).toEqual([
+      '4 missing-cache-mount',
+      '6 missing-cache-mount'
+    ]);
+  });
+
+  it('deps-after-source: a build that mounts its download and build caches rebuilds only the application', async () => {
+    const mounts = '--mount=type=cache,target=/usr/local/cargo/registry --mount=type=cache,target=/app/target';
+    expect(await rules('rust:1.83-slim', 'COPY . .', `RUN ${mounts} cargo build --release`)).toEqual([]);
+    // The registry alone: every dependency crate is compiled again after a source change.
+    expect(await rules('rust:1.83-slim', 'COPY . .', 'RUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release')).toEqual([
+      '3 deps-after-source'
+    ]);
+    expect(
+      await rules('golang:1.24', 'COPY . .', 'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /app .')
+    ).toEqual([]);
+    // An install still reinstalls from its cache: that stays a finding.
+    expect(await rules('node:22-slim', 'COPY . .', 'RUN --mount=type=cache,target=/root/.npm npm ci')).toEqual(['3 deps-after-source']);
+  });
+});

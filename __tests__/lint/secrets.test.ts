@@ -135,6 +135,51 @@ describe('secret names (issue 11): PASS, PASSWD, *_PASS, PGPASSWORD, *_KEY with 
   });
 });
 
+describe('secret names and values found with the second corpus batch', () => {
+  const names = async (env: string) => only(await lintText(`FROM alpine:3.20\n${env}\nUSER 1\n`), 'secret-in-env-or-arg').map((h) => h.details?.name);
+
+  it('*_PWD abbreviates password; PWD alone is the working folder', async () => {
+    expect(await names('ENV MONGO_DB_USERNAME=admin \\\n    MONGO_DB_PWD=password MYSQL_PWD=s3cr3t-pw')).toEqual(['MONGO_DB_PWD', 'MYSQL_PWD']);
+    expect(await names('ENV PWD=/app OLDPWD=/ PWD_DIR=/run/secrets')).toEqual([]);
+  });
+
+  it('a value that says no credential is set is none, a weak default still is one', async () => {
+    expect(await names('ENV GOOGLE_API_KEY NO_API_KEY_SET')).toEqual([]);
+    expect(await names('ENV API_TOKEN=none DB_PASSWORD=not-set SECRET_KEY=not_configured AUTH_TOKEN=unset')).toEqual([]);
+    expect(await names('ENV DB_PASSWORD=changeme API_TOKEN=no-tokens-here-9f8e')).toEqual(['DB_PASSWORD', 'API_TOKEN']);
+  });
+});
+
+describe('credential files under another name (third corpus batch)', () => {
+  it.each([
+    ['.npmrc-ci', 'npm credentials (.npmrc)'],
+    ['.npmrc.docker', 'npm credentials (.npmrc)'],
+    ['config/.netrc_prod', 'a .netrc'],
+    ['.pypirc-upload', 'PyPI credentials (.pypirc)'],
+    ['.npmrc.example', undefined],
+    ['.npmrc-template', undefined],
+    ['.env-sample', undefined],
+    ['.npmrcx', undefined]
+  ])('secretFileKind(%s) → %s', (file, kind) => {
+    expect(secretFileKind(file)).toBe(kind);
+  });
+
+  const lintRules = async (lines: string[]) =>
+    (await lintText(['FROM node:20-slim', 'WORKDIR /app', ...lines, 'USER 1'].join('\n') + '\n'))
+      .filter((f) => ['copy-secret-file', 'secret-file-removed-later', 'cleanup-in-separate-layer'].includes(f.rule))
+      .map((f) => `${f.line} ${f.rule}`);
+
+  it('a file copied to a credential destination is that credential file, and its later rm is the secret finding, not a cleanup one', async () => {
+    expect(await lintRules(['COPY .npmrc-ci .npmrc', 'RUN npm ci', 'RUN rm -f .npmrc'])).toEqual(['3 copy-secret-file', '3 secret-file-removed-later']);
+    expect(await lintRules(['COPY ci/npmrc /root/.npmrc', 'RUN npm ci && rm /root/.npmrc'])).toEqual(['3 copy-secret-file', '3 secret-file-removed-later']);
+    expect(await lintRules(['COPY ci/npmrc ./', 'COPY app.conf /etc/app.conf', 'RUN npm ci'])).toEqual([]);
+  });
+
+  it('cleanup-in-separate-layer still speaks when more than credential files are removed', async () => {
+    expect(await lintRules(['COPY big.tar /tmp/', 'RUN rm -f .npmrc /tmp/big.tar'])).toEqual(['4 cleanup-in-separate-layer']);
+  });
+});
+
 describe('fingerprints of secret lint findings', () => {
   it('never hash the value: two values with the same masked form and length get the same fingerprint', async () => {
     // The same Dockerfile path each time (the fingerprint includes the file); only the hidden middle differs.

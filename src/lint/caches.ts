@@ -80,11 +80,14 @@ export const CACHE_TOOLS: readonly CacheTool[] = [
   {
     manager: 'apk',
     hadolint: 'DL3019',
-    fills: (c) => c.name === 'apk' && sub(c) === 'add',
+    // `apk update` writes the index to /var/cache/apk whatever a later `apk add --no-cache` does; add and upgrade
+    // fetch it too unless told --no-cache.
+    fills: (c) => c.name === 'apk' && ['add', 'update', 'upgrade'].includes(sub(c) ?? ''),
     noCache: (c) => hasFlag(c, '--no-cache'),
     cleans: (c) => c.name === 'apk' && sub(c) === 'cache' && c.args.includes('clean'),
     dirs: ['/var/cache/apk', '/etc/apk/cache'],
-    message: 'apk add without --no-cache leaves the package index in /var/cache/apk in this layer; use `apk add --no-cache`.'
+    message:
+      'apk update, or apk add/upgrade without --no-cache, leaves the package index in /var/cache/apk in this layer; drop the separate `apk update` and use `apk add --no-cache` (or end the same RUN with `rm -rf /var/cache/apk/*`).'
   },
   {
     manager: 'pip',

@@ -362,7 +362,8 @@ export function buildModel(file: string, source: string, target?: string): Docke
     else {
       globalSteps.push(step);
       if (keyword === 'ARG') {
-        for (const prop of step.properties ?? []) globalArgs.set(prop.name, prop.value ?? '');
+        // A default may use earlier ARGs (`ARG BASE=$REGISTRY/$OWNER/app`), which BuildKit expands.
+        for (const prop of step.properties ?? []) globalArgs.set(prop.name, substitute(prop.value ?? '', globalArgs));
       }
     }
   }

@@ -3,7 +3,7 @@
 import { hasFlag, positionalsAfter, subcommand, type ShellCommand } from './shell.js';
 
 export type LanguageManager =
-  'npm' | 'yarn' | 'pnpm' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
+  'npm' | 'yarn' | 'pnpm' | 'bun' | 'pip' | 'poetry' | 'pipenv' | 'uv' | 'go' | 'maven' | 'gradle' | 'cargo' | 'bundler' | 'composer' | 'dotnet';
 
 export interface DependencyInstall {
   manager: LanguageManager;
@@ -37,6 +37,12 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'install' || sub === 'i' || sub === 'fetch') return { manager: 'pnpm', fromManifest: true };
       if (sub === 'add') return { manager: 'pnpm', fromManifest: false };
       return undefined;
+    case 'bun':
+      // `bun install` / `bun i` install package.json's dependencies; `bun add x` and `bun install -g x` fetch named ones.
+      if (sub === 'install' || sub === 'i') {
+        return { manager: 'bun', fromManifest: positionalsAfter(cmd, sub).length === 0 && !hasFlag(cmd, '-g', '--global') };
+      }
+      return sub === 'add' ? { manager: 'bun', fromManifest: false } : undefined;
     case 'pip':
     case 'pip3':
       if (sub !== 'install') return undefined;
@@ -61,7 +67,8 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       if (sub === 'tool' && cmd.args.includes('install')) return { manager: 'dotnet', fromManifest: false };
       return undefined;
     case 'go':
-      if (sub === 'mod' && cmd.args.includes('download')) return { manager: 'go', fromManifest: true };
+      // `go mod vendor` fetches every module into ./vendor: a dependency layer like `go mod download`.
+      if (sub === 'mod' && (cmd.args.includes('download') || cmd.args.includes('vendor'))) return { manager: 'go', fromManifest: true };
       // GOPATH-era `go get` fetches the sources of the dependencies.
       if (sub === 'get') return { manager: 'go', fromManifest: true };
       // `go install example.com/tool@v1` fetches a remote module; `go build ./…` builds the copied source.
@@ -82,7 +89,8 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
       // `cargo chef cook` builds only the dependencies (cargo-chef): a dependency layer.
       if (sub === 'chef') return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
       if (sub === 'build' || sub === 'test') return { manager: 'cargo', fromManifest: true, buildsSource: true };
-      return sub === 'fetch'
+      // `cargo vendor` fetches every crate into ./vendor, as `cargo fetch` does into the registry.
+      return sub === 'fetch' || sub === 'vendor'
         ? { manager: 'cargo', fromManifest: true }
         : sub === 'install'
           ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') }
@@ -90,6 +98,11 @@ export function dependencyInstall(cmd: ShellCommand): DependencyInstall | undefi
     case 'bundle':
     case 'bundler':
       return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;
+    case 'gem':
+      // `gem install bundler` fetches named gems into the same cache bundler uses ($GEM_HOME/cache); a local
+      // `gem install ./app.gem` (or `--local`) downloads nothing.
+      if (sub !== 'install' || hasFlag(cmd, '--local', '-l')) return undefined;
+      return positionalsAfter(cmd, sub).some((p) => !/\.gem$/.test(p)) ? { manager: 'bundler', fromManifest: false } : undefined;
     case 'composer':
       return sub === 'install' ? { manager: 'composer', fromManifest: true } : undefined;
     default:
@@ -122,7 +135,7 @@ export function isOffline(manager: LanguageManager, cmd: ShellCommand, env: Map<
 
 // Files that declare dependencies; copying only these first keeps the install layer cached.
 const MANIFEST_FILE = new RegExp(
-  '^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
+  '^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|bun\\.lockb?|bunfig\\.toml|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
     'requirements[^/]*\\.(txt|in)|requirements|pyproject\\.toml|poetry\\.lock|pipfile(\\.lock)?|setup\\.(py|cfg)|uv\\.lock|' +
     'go\\.(mod|sum|work)|pom\\.xml|\\.mvn|mvnw|build\\.gradle(\\.kts)?|settings\\.gradle(\\.kts)?|gradle\\.properties|gradle|gradlew|' +
     'cargo\\.(toml|lock)|gemfile(\\.lock)?|[^/]*\\.gemspec|composer\\.(json|lock)|[^/]*\\.(cs|fs|vb)proj|[^/]*\\.sln|nuget\\.config|' +

@@ -61,6 +61,8 @@ export function findInlineCredentials(text: string): SecretMatch[] {
 // One definition of a secret-holding name for the linter and the scanner (ENV/ARG here, history/config there).
 export { isSecretName } from '../secrets/rules/secret-name.js';
 
+const TEMPLATE_SUFFIX = /[._-](example|sample|template|tmpl|tpl|dist|defaults?|schema)$/;
+
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 export function secretFileKind(path: string): string | undefined {
   const clean = path.replace(/\\/g, '/').replace(/\/+$/, '');
@@ -70,17 +72,33 @@ export function secretFileKind(path: string): string | undefined {
   if (parts.some((p) => p === '.ssh')) return 'an SSH directory';
   if (parts.some((p) => p === '.aws')) return 'AWS credentials';
   if (parts.some((p) => p === '.gnupg')) return 'a GnuPG keyring';
-  if (lower === '.npmrc') return 'npm credentials (.npmrc)';
-  if (lower === '.netrc' || lower === '_netrc') return 'a .netrc';
-  if (lower === '.pypirc') return 'PyPI credentials (.pypirc)';
-  if (lower === '.git-credentials') return 'Git credentials';
-  if (lower === '.pgpass') return 'PostgreSQL passwords (.pgpass)';
+  // `.npmrc-ci`, `.npmrc.docker`, `.netrc_prod`: a variant of the file for one environment is the same credential
+  // file (templates such as `.npmrc.example` are not).
+  const is = (name: string) =>
+    lower === name || (lower.startsWith(name) && /^[._-][a-z0-9][a-z0-9._-]*$/.test(lower.slice(name.length)) && !TEMPLATE_SUFFIX.test(lower));
+  if (is('.npmrc')) return 'npm credentials (.npmrc)';
+  if (is('.netrc') || is('_netrc')) return 'a .netrc';
+  if (is('.pypirc')) return 'PyPI credentials (.pypirc)';
+  if (is('.git-credentials')) return 'Git credentials';
+  if (is('.pgpass')) return 'PostgreSQL passwords (.pgpass)';
   if (lower === 'config.json' && parts[parts.length - 2] === '.docker') return 'Docker registry credentials';
   if (lower === 'config' && parts[parts.length - 2] === '.kube') return 'a kubeconfig';
-  if (/^\.env($|\.)/.test(lower) && !/\.(example|sample|template|dist|defaults?|schema)$/.test(lower)) return 'an environment file';
+  if (/^\.env($|\.)/.test(lower) && !TEMPLATE_SUFFIX.test(lower)) return 'an environment file';
   if (/^id_(rsa|dsa|ecdsa|ed25519)/.test(lower) && !lower.endsWith('.pub')) return 'an SSH private key';
   if (/\.(key|p12|pfx)$/.test(lower) && !/(^|[-_.])pub(lic)?[-_.]/.test(lower)) return 'a private key';
   if (lower.endsWith('.pem') && !/(cert|chain|ca[-_.]|^ca\.|bundle|pub|fullchain|crt)/.test(lower)) return 'a private key';
   if (lower.endsWith('.json') && /(credential|service[-_]?account|client[-_]?secret)/.test(lower)) return 'a credentials file';
   return undefined;
+}
+
+/**
+ * The credential file a COPY/ADD of `source` writes: named by the source (`COPY .npmrc ./`), or, when one file is
+ * copied to a file path, by the destination (`COPY npmrc.ci /root/.npmrc`). `path` is where it lands.
+ */
+export function copiedSecretFile(source: string, dest: string | undefined, sources: number): { kind: string; path: string } | undefined {
+  const into = dest === undefined || dest.endsWith('/') || sources > 1 || dest === '.' || dest === './';
+  const name = source.replace(/\/+$/, '').slice(source.replace(/\/+$/, '').lastIndexOf('/') + 1);
+  const where = dest === undefined ? name : into ? `${dest.replace(/\/+$/, '')}/${name}` : dest;
+  const kind = secretFileKind(source) ?? (!into && dest !== undefined ? secretFileKind(dest) : undefined);
+  return kind ? { kind, path: where } : undefined;
 }

@@ -224,6 +224,8 @@ export function subcommand(
       k++;
       continue;
     }
+    // `cargo +nightly build`: rustup's toolchain selector comes before the subcommand.
+    if (a.startsWith('+') && cmd.name === 'cargo') continue;
     if (!a.startsWith('-')) return a;
   }
   return undefined;

@@ -148,7 +148,11 @@ export function isMaskedBody(body: string): boolean {
   return xs >= 6 && xs / body.length > 0.5;
 }
 
-/** `not_a_real_token`, `fake-key`, `dummy_password`: the value says it is not a credential. */
+/** Values that say no credential is there: `NO_API_KEY_SET`, `not-configured`, `unset`, `none`, `no_token`. */
+const SAYS_ABSENT =
+  /^(?:(?:no|not)(?:[_-][a-z0-9]+)*[_-](?:set|configured|provided|specified|defined|given)|unset|notset|undefined|none|null|nil|empty|missing|no[_-](?:api[_-]?)?(?:keys?|tokens?|secrets?|password|pass))$/i;
+
+/** `not_a_real_token`, `fake-key`, `dummy_password`, `NO_API_KEY_SET`: the value says it is not a credential. */
 export function saysNotReal(value: string): boolean {
-  return /not[_-]?(?:a[_-]?)?real|(?:^|[_-])(?:fake|dummy|bogus)(?:[_-]|$)/i.test(value);
+  return /not[_-]?(?:a[_-]?)?real|(?:^|[_-])(?:fake|dummy|bogus)(?:[_-]|$)/i.test(value) || SAYS_ABSENT.test(value.trim().replace(/^["']|["']$/g, ''));
 }

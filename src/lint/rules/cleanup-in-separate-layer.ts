@@ -1,4 +1,5 @@
 import { commandsOf, runSteps, shippedStages } from '../rule-helpers.js';
+import { secretFileKind } from '../secret-shapes.js';
 import { subcommand, type ShellCommand } from '../shell.js';
 import type { LintRule, RuleHit } from '../types.js';
 
@@ -44,7 +45,7 @@ export const cleanupInSeparateLayer: LintRule = {
     defaultSeverity: 'warning',
     shortDescription: 'A RUN only deletes files an earlier layer added, which saves nothing',
     fullDescription:
-      'Layers are additive: deleting files in a later RUN hides them but the earlier layer still ships them, so the image gets no smaller (it gets a layer bigger). Only stages that ship are checked.',
+      'Layers are additive: deleting files in a later RUN hides them but the earlier layer still ships them, so the image gets no smaller (it gets a layer bigger). Only stages that ship are checked; removing a credential file is reported by secret-file-removed-later instead.',
     help: 'Move the cleanup into the RUN that creates the files:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```',
     tags: ['size'],
     examples: {
@@ -61,6 +62,9 @@ export const cleanupInSeparateLayer: LintRule = {
         if ((step.run?.mounts.length ?? 0) > 0) continue;
         const cmds = commandsOf(step).filter((c) => c.args.length > 0);
         if (cmds.length === 0 || !cmds.some(isCleanup)) continue;
+        // `RUN rm -f .npmrc`: a credential file is not about size; secret-file-removed-later says what is wrong.
+        const removed = cmds.filter((c) => c.name === 'rm').flatMap((c) => c.args.slice(1).filter((a) => !a.startsWith('-')));
+        if (removed.length > 0 && cmds.every((c) => c.name === 'rm' || NEUTRAL.has(c.name)) && removed.every((a) => secretFileKind(a) !== undefined)) continue;
         if (cmds.every((c) => isCleanup(c) || (NEUTRAL.has(c.name) && !c.redirects.some((r) => r.op.includes('>') && r.target !== '/dev/null')))) {
           hits.push({
             step,

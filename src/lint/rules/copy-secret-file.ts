@@ -1,4 +1,4 @@
-import { secretFileKind } from '../secret-shapes.js';
+import { copiedSecretFile } from '../secret-shapes.js';
 import { stageSeverity } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
 
@@ -17,7 +17,7 @@ export const copySecretFile: LintRule = {
     defaultSeverity: 'error',
     shortDescription: 'COPY/ADD puts a credential file into a layer',
     fullDescription:
-      'Files such as `.npmrc`, `.env`, SSH keys, `*.pem`/`*.key`, `.netrc`, `.pypirc`, `.git-credentials`, `.aws/` or credential JSON copied into the image stay in that layer for anyone who pulls it, even if a later step deletes them. Error in stages that ship, warning in build stages (their layers still reach build caches).',
+      'Files such as `.npmrc`, `.env`, SSH keys, `*.pem`/`*.key`, `.netrc`, `.pypirc`, `.git-credentials`, `.aws/` or credential JSON (also a variant such as `.npmrc-ci`, or any file copied to such a name) copied into the image stay in that layer for anyone who pulls it, even if a later step deletes them. Error in stages that ship, warning in build stages (their layers still reach build caches).',
     help: 'Mount the file only for the RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nBuild with `docker buildx build --secret id=npmrc,src=$HOME/.npmrc .`',
     tags: ['security', 'secret'],
     examples: {
@@ -31,7 +31,7 @@ export const copySecretFile: LintRule = {
     for (const step of model.steps) {
       if (!step.copy || step.copy.heredoc) continue;
       for (const source of step.copy.sources) {
-        const kind = secretFileKind(source);
+        const kind = copiedSecretFile(source, step.copy.dest, step.copy.sources.length)?.kind;
         if (!kind || (kind === 'a private key' && isPublicKeyDestination(step.copy.dest))) continue;
         hits.push({
           step,

@@ -39,7 +39,10 @@ function ranBefore(step: Step, matches: (cmd: ShellCommand) => boolean): boolean
 }
 
 const modulesDownloadedBefore = (step: Step) =>
-  ranBefore(step, (c) => c.name === 'go' && ((subcommand(c) === 'mod' && c.args.includes('download')) || subcommand(c) === 'get'));
+  ranBefore(
+    step,
+    (c) => c.name === 'go' && ((subcommand(c) === 'mod' && (c.args.includes('download') || c.args.includes('vendor'))) || subcommand(c) === 'get')
+  );
 
 /** The cache folders this install uses, for its manager. */
 function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, env: Map<string, string>): CacheDir[] {
@@ -52,6 +55,8 @@ function cacheDirsOf(manager: LanguageManager, cmd: ShellCommand, step: Step, en
       return isYarnBerry(cmd) ? [dir('/root/.yarn/berry/cache', '.yarn/berry/cache', 'yarn')] : [dir('/usr/local/share/.cache/yarn', '.cache/yarn', 'yarn')];
     case 'pnpm':
       return [dir(env.get('PNPM_HOME') ? `${env.get('PNPM_HOME')}/store` : '/root/.local/share/pnpm/store', 'pnpm')];
+    case 'bun':
+      return [dir(env.get('BUN_INSTALL_CACHE_DIR') || '/root/.bun/install/cache', '.bun/install/cache', '.bun')];
     case 'pip':
       return [env.get('PIP_CACHE_DIR') ? dir(env.get('PIP_CACHE_DIR')!) : dir('/root/.cache/pip', '.cache/pip')];
     case 'poetry':
@@ -87,6 +92,22 @@ const mounted = (step: Step, d: CacheDir): boolean =>
       m.target !== undefined &&
       (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target!.includes(c)))
   );
+
+/**
+ * True when this RUN mounts every cache a build keeps its dependencies in: the downloads and, for go and cargo, the
+ * compiled ones (go's build cache, cargo's target folder). A source change then rebuilds the application only.
+ */
+export function dependencyCachesMounted(step: Step, manager: LanguageManager, cmd: ShellCommand): boolean {
+  if ((step.run?.mounts ?? []).length === 0) return false;
+  const env = runEnvBefore(step);
+  const dirs = manager === 'go' ? [goBuild(env), goMod(env)] : cacheDirsOf(manager, cmd, step, env);
+  if (manager === 'cargo') {
+    const k = cmd.args.indexOf('--target-dir');
+    const target = (k > 0 ? cmd.args[k + 1] : undefined) ?? env.get('CARGO_TARGET_DIR') ?? 'target';
+    dirs.push(dir(target, target, 'target'));
+  }
+  return dirs.every((d) => mounted(step, d));
+}
 
 export const missingCacheMount: LintRule = {
   meta: {

@@ -20,7 +20,7 @@ export const missingSyntaxDirective: LintRule = {
     defaultSeverity: 'info',
     shortDescription: 'BuildKit-only features without a `# syntax=` line',
     fullDescription:
-      'Cache and secret mounts, heredocs, `COPY --link`/`--parents`/`--exclude` need a recent Dockerfile frontend. Without a `# syntax=` line the builder uses whatever frontend it bundles, which may be too old (or the legacy builder, which rejects them).',
+      '`RUN --mount` (cache, secret, bind…), `--network` and `--security`, heredocs, and `COPY`/`ADD` with `--chmod`, `--link`, `--parents` or `--exclude` need a recent Dockerfile frontend. Without a `# syntax=` line the builder uses whatever frontend it bundles, which may be too old (or the legacy builder, which rejects them).',
     help: 'Make the first line of the Dockerfile `# syntax=docker/dockerfile:1`.',
     tags: ['reproducibility'],
     examples: {

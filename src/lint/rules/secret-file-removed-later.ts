@@ -1,5 +1,5 @@
 import type { Step } from '../model.js';
-import { secretFileKind } from '../secret-shapes.js';
+import { copiedSecretFile, secretFileKind } from '../secret-shapes.js';
 import { commandsOf, shippedStages } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
 
@@ -18,11 +18,9 @@ const base = (p: string): string => {
 function writesOf(step: Step): SecretWrite[] {
   const out: SecretWrite[] = [];
   if (step.copy && !step.copy.heredoc && step.copy.dest) {
-    const dest = step.copy.dest;
-    const intoDir = dest.endsWith('/') || step.copy.sources.length > 1 || dest === '.';
     for (const source of step.copy.sources) {
-      const kind = secretFileKind(source);
-      if (kind) out.push({ step, path: intoDir ? `${dest.replace(/\/+$/, '')}/${base(source)}` : dest, kind });
+      const written = copiedSecretFile(source, step.copy.dest, step.copy.sources.length);
+      if (written) out.push({ step, ...written });
     }
   }
   for (const cmd of commandsOf(step)) {

@@ -11,7 +11,7 @@ export const secretInEnvOrArg: LintRule = {
     defaultSeverity: 'error',
     shortDescription: 'ENV or ARG carries a credential',
     fullDescription:
-      'ENV values are stored in the image configuration and ARG values in the history of every RUN that uses them: anyone who can pull the image can read them. Flags names that say secret (TOKEN, SECRET, PASSWORD, PASSWD, PGPASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH; PASS and *_KEY when the value looks like a credential; not *_FILE, *_PATH, *_URL, publicToken, csrf-token) and literal values shaped like tokens. Error in stages that ship, warning in build stages.',
+      'ENV values are stored in the image configuration and ARG values in the history of every RUN that uses them: anyone who can pull the image can read them. Flags names that say secret (TOKEN, SECRET, PASSWORD, PASSWD, *_PWD, PGPASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH; PASS and *_KEY when the value looks like a credential; not *_FILE, *_PATH, *_URL, publicToken, csrf-token; not values that say no credential is set, such as `NO_API_KEY_SET`) and literal values shaped like tokens. Error in stages that ship, warning in build stages.',
     help: 'Pass build-time credentials as BuildKit secrets and read them only in the RUN that needs them:\n\n```dockerfile\nRUN --mount=type=secret,id=npm_token \\\n    NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n```\nBuild with `docker buildx build --secret id=npm_token,env=NPM_TOKEN .` and give run-time secrets to the container at run time. Rotate any credential that was committed.',
     tags: ['security', 'secret'],
     examples: {

@@ -21,10 +21,13 @@ export const unpinnedBaseImage: LintRule = {
       const ref = stage.baseImage;
       if (!ref || ref.digest || ref.repository === 'scratch') continue;
       if (ref.tag !== undefined && ref.tag.toLowerCase() !== 'latest') continue;
+      // `FROM $BASE`: say what the ARG default makes of it, since that is what the file pins (or not).
+      const written = (stage.fromStep.instruction as From).getImage() ?? ref.raw;
+      const image = written.includes('$') && written !== ref.raw ? `${written} (${ref.raw} by default)` : ref.raw;
       hits.push({
         step: stage.fromStep,
         range: hitRange((stage.fromStep.instruction as From).getImageRange()),
-        message: `FROM ${ref.raw} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
+        message: `FROM ${image} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
         details: { image: ref.raw, reason: ref.tag ? 'latest' : 'no-tag' },
         hadolint: ref.tag ? 'DL3007' : 'DL3006'
       });

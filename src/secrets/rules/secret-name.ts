@@ -1,11 +1,13 @@
 // Name-based rule: a build arg, ENV variable, label or `.env` entry whose NAME says it holds a secret
-// (TOKEN, SECRET, PASSWORD/PASSWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
+// (TOKEN, SECRET, PASSWORD/PASSWD/*_PWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
 // with any literal value, whatever its entropy: `ARG DB_PASSWORD=hunter2` leaks as surely as a random token.
 // Names that point at a secret rather than hold one (`*_FILE`, `*_PATH`, `*_URL`…) and placeholder values are not.
 import { entropy, isPlaceholder } from '../noise.js';
 import type { Detector } from './types.js';
 
 const SECRET_WORD = /(?:^|_)(?:TOKENS?|SECRETS?|PASSWORDS?|PASSWD|PASSPHRASE|PGPASSWORD|API_?KEYS?|CREDENTIALS?|CREDS|PRIVATE_?KEY|AUTH)(?:_|$)/;
+/** `PWD` abbreviates password in `DB_PWD`, `MYSQL_PWD`, `ADMIN_PWD`…, but alone (or `OLDPWD`) it is the shell's working folder. */
+const PWD_WORD = /(?:^|_)PWD(?:_|$)/;
 /**
  * Weaker words: `PASS` (`SMTP_PASS`, `PASS`) and a trailing `_KEY` (`STRIPE_KEY`, `SIGNING_KEY`). They also name
  * ordinary things (`PASS_THROUGH`, `CACHE_KEY`), so their values must look like a credential: long enough and
@@ -32,7 +34,7 @@ export function normaliseName(name: string): string {
 export function secretNameClass(name: string): 'strong' | 'weak' | undefined {
   const n = normaliseName(name);
   if (POINTER_SUFFIX.test(n) || NOT_SECRET.test(n)) return undefined;
-  if (SECRET_WORD.test(n)) return 'strong';
+  if (SECRET_WORD.test(n) || (n !== 'PWD' && PWD_WORD.test(n))) return 'strong';
   if (WEAK_PASS.test(n) || WEAK_KEY.test(n)) return 'weak';
   return undefined;
 }
