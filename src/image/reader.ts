@@ -232,7 +232,7 @@ async function readLayer(
     onChunk: estimator
       ? (chunk) => {
           estimator.update(chunk);
-          return estimator.inFlight > 64 ? estimator.settle(32) : undefined;
+          return estimator.inFlight > 24 ? estimator.settle(16) : undefined;
         }
       : undefined
   });
