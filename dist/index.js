@@ -38459,9 +38459,11 @@ function isMaskedBody(body) {
     const xs = body.match(/[xX]{4,}/g)?.join('').length ?? 0;
     return xs >= 6 && xs / body.length > 0.5;
 }
-/** `not_a_real_token`, `fake-key`, `dummy_password`: the value says it is not a credential. */
+/** Values that say no credential is there: `NO_API_KEY_SET`, `not-configured`, `unset`, `none`, `no_token`. */
+const SAYS_ABSENT = /^(?:(?:no|not)(?:[_-][a-z0-9]+)*[_-](?:set|configured|provided|specified|defined|given)|unset|notset|undefined|none|null|nil|empty|missing|no[_-](?:api[_-]?)?(?:keys?|tokens?|secrets?|password|pass))$/i;
+/** `not_a_real_token`, `fake-key`, `dummy_password`, `NO_API_KEY_SET`: the value says it is not a credential. */
 function saysNotReal(value) {
-    return /not[_-]?(?:a[_-]?)?real|(?:^|[_-])(?:fake|dummy|bogus)(?:[_-]|$)/i.test(value);
+    return /not[_-]?(?:a[_-]?)?real|(?:^|[_-])(?:fake|dummy|bogus)(?:[_-]|$)/i.test(value) || SAYS_ABSENT.test(value.trim().replace(/^["']|["']$/g, ''));
 }
 
 const startsWithAny = (prefixes) => (value) => prefixes.find((p) => value.startsWith(p)) ?? '';
@@ -38850,10 +38852,12 @@ const privateKeyHeader = {
 };
 
 // Name-based rule: a build arg, ENV variable, label or `.env` entry whose NAME says it holds a secret
-// (TOKEN, SECRET, PASSWORD/PASSWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
+// (TOKEN, SECRET, PASSWORD/PASSWD/*_PWD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH as a whole word of the name) is reported
 // with any literal value, whatever its entropy: `ARG DB_PASSWORD=hunter2` leaks as surely as a random token.
 // Names that point at a secret rather than hold one (`*_FILE`, `*_PATH`, `*_URL`…) and placeholder values are not.
 const SECRET_WORD = /(?:^|_)(?:TOKENS?|SECRETS?|PASSWORDS?|PASSWD|PASSPHRASE|PGPASSWORD|API_?KEYS?|CREDENTIALS?|CREDS|PRIVATE_?KEY|AUTH)(?:_|$)/;
+/** `PWD` abbreviates password in `DB_PWD`, `MYSQL_PWD`, `ADMIN_PWD`…, but alone (or `OLDPWD`) it is the shell's working folder. */
+const PWD_WORD = /(?:^|_)PWD(?:_|$)/;
 /**
  * Weaker words: `PASS` (`SMTP_PASS`, `PASS`) and a trailing `_KEY` (`STRIPE_KEY`, `SIGNING_KEY`). They also name
  * ordinary things (`PASS_THROUGH`, `CACHE_KEY`), so their values must look like a credential: long enough and
@@ -38877,7 +38881,7 @@ function secretNameClass(name) {
     const n = normaliseName(name);
     if (POINTER_SUFFIX.test(n) || NOT_SECRET.test(n))
         return undefined;
-    if (SECRET_WORD.test(n))
+    if (SECRET_WORD.test(n) || (n !== 'PWD' && PWD_WORD.test(n)))
         return 'strong';
     if (WEAK_PASS.test(n) || WEAK_KEY.test(n))
         return 'weak';
@@ -39200,6 +39204,7 @@ function findInlineCredentials(text) {
     }
     return found.sort((a, b) => a.index - b.index);
 }
+const TEMPLATE_SUFFIX = /[._-](example|sample|template|tmpl|tpl|dist|defaults?|schema)$/;
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 function secretFileKind(path) {
     const clean = path.replace(/\\/g, '/').replace(/\/+$/, '');
@@ -39212,21 +39217,24 @@ function secretFileKind(path) {
         return 'AWS credentials';
     if (parts.some((p) => p === '.gnupg'))
         return 'a GnuPG keyring';
-    if (lower === '.npmrc')
+    // `.npmrc-ci`, `.npmrc.docker`, `.netrc_prod`: a variant of the file for one environment is the same credential
+    // file (templates such as `.npmrc.example` are not).
+    const is = (name) => lower === name || (lower.startsWith(name) && /^[._-][a-z0-9][a-z0-9._-]*$/.test(lower.slice(name.length)) && !TEMPLATE_SUFFIX.test(lower));
+    if (is('.npmrc'))
         return 'npm credentials (.npmrc)';
-    if (lower === '.netrc' || lower === '_netrc')
+    if (is('.netrc') || is('_netrc'))
         return 'a .netrc';
-    if (lower === '.pypirc')
+    if (is('.pypirc'))
         return 'PyPI credentials (.pypirc)';
-    if (lower === '.git-credentials')
+    if (is('.git-credentials'))
         return 'Git credentials';
-    if (lower === '.pgpass')
+    if (is('.pgpass'))
         return 'PostgreSQL passwords (.pgpass)';
     if (lower === 'config.json' && parts[parts.length - 2] === '.docker')
         return 'Docker registry credentials';
     if (lower === 'config' && parts[parts.length - 2] === '.kube')
         return 'a kubeconfig';
-    if (/^\.env($|\.)/.test(lower) && !/\.(example|sample|template|dist|defaults?|schema)$/.test(lower))
+    if (/^\.env($|\.)/.test(lower) && !TEMPLATE_SUFFIX.test(lower))
         return 'an environment file';
     if (/^id_(rsa|dsa|ecdsa|ed25519)/.test(lower) && !lower.endsWith('.pub'))
         return 'an SSH private key';
@@ -39237,6 +39245,17 @@ function secretFileKind(path) {
     if (lower.endsWith('.json') && /(credential|service[-_]?account|client[-_]?secret)/.test(lower))
         return 'a credentials file';
     return undefined;
+}
+/**
+ * The credential file a COPY/ADD of `source` writes: named by the source (`COPY .npmrc ./`), or, when one file is
+ * copied to a file path, by the destination (`COPY npmrc.ci /root/.npmrc`). `path` is where it lands.
+ */
+function copiedSecretFile(source, dest, sources) {
+    const into = dest === undefined || dest.endsWith('/') || sources > 1 || dest === '.' || dest === './';
+    const name = source.replace(/\/+$/, '').slice(source.replace(/\/+$/, '').lastIndexOf('/') + 1);
+    const where = dest === undefined ? name : into ? `${dest.replace(/\/+$/, '')}/${name}` : dest;
+    const kind = secretFileKind(source) ?? (!into && dest !== undefined ? secretFileKind(dest) : undefined);
+    return kind ? { kind, path: where } : undefined;
 }
 
 // The build context on disk: which .dockerignore BuildKit uses, and which paths it would still send.
@@ -46970,6 +46989,9 @@ function subcommand(cmd, optionsWithValue = new Set(['-o', '-c', '-C', '-f', '--
             k++;
             continue;
         }
+        // `cargo +nightly build`: rustup's toolchain selector comes before the subcommand.
+        if (a.startsWith('+') && cmd.name === 'cargo')
+            continue;
         if (!a.startsWith('-'))
             return a;
     }
@@ -47249,8 +47271,9 @@ function buildModel(file, source, target) {
         else {
             globalSteps.push(step);
             if (keyword === 'ARG') {
+                // A default may use earlier ARGs (`ARG BASE=$REGISTRY/$OWNER/app`), which BuildKit expands.
                 for (const prop of step.properties ?? [])
-                    globalArgs.set(prop.name, prop.value ?? '');
+                    globalArgs.set(prop.name, substitute(prop.value ?? '', globalArgs));
             }
         }
     }
@@ -47472,7 +47495,7 @@ const cleanupInSeparateLayer = {
         category: 'lint',
         defaultSeverity: 'warning',
         shortDescription: 'A RUN only deletes files an earlier layer added, which saves nothing',
-        fullDescription: 'Layers are additive: deleting files in a later RUN hides them but the earlier layer still ships them, so the image gets no smaller (it gets a layer bigger). Only stages that ship are checked.',
+        fullDescription: 'Layers are additive: deleting files in a later RUN hides them but the earlier layer still ships them, so the image gets no smaller (it gets a layer bigger). Only stages that ship are checked; removing a credential file is reported by secret-file-removed-later instead.',
         help: 'Move the cleanup into the RUN that creates the files:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n```',
         tags: ['size'],
         examples: {
@@ -47490,6 +47513,10 @@ const cleanupInSeparateLayer = {
                     continue;
                 const cmds = commandsOf(step).filter((c) => c.args.length > 0);
                 if (cmds.length === 0 || !cmds.some(isCleanup))
+                    continue;
+                // `RUN rm -f .npmrc`: a credential file is not about size; secret-file-removed-later says what is wrong.
+                const removed = cmds.filter((c) => c.name === 'rm').flatMap((c) => c.args.slice(1).filter((a) => !a.startsWith('-')));
+                if (removed.length > 0 && cmds.every((c) => c.name === 'rm' || NEUTRAL.has(c.name)) && removed.every((a) => secretFileKind(a) !== undefined))
                     continue;
                 if (cmds.every((c) => isCleanup(c) || (NEUTRAL.has(c.name) && !c.redirects.some((r) => r.op.includes('>') && r.target !== '/dev/null')))) {
                     hits.push({
@@ -47569,7 +47596,7 @@ const copySecretFile = {
         category: 'lint',
         defaultSeverity: 'error',
         shortDescription: 'COPY/ADD puts a credential file into a layer',
-        fullDescription: 'Files such as `.npmrc`, `.env`, SSH keys, `*.pem`/`*.key`, `.netrc`, `.pypirc`, `.git-credentials`, `.aws/` or credential JSON copied into the image stay in that layer for anyone who pulls it, even if a later step deletes them. Error in stages that ship, warning in build stages (their layers still reach build caches).',
+        fullDescription: 'Files such as `.npmrc`, `.env`, SSH keys, `*.pem`/`*.key`, `.netrc`, `.pypirc`, `.git-credentials`, `.aws/` or credential JSON (also a variant such as `.npmrc-ci`, or any file copied to such a name) copied into the image stay in that layer for anyone who pulls it, even if a later step deletes them. Error in stages that ship, warning in build stages (their layers still reach build caches).',
         help: 'Mount the file only for the RUN that needs it:\n\n```dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n```\nBuild with `docker buildx build --secret id=npmrc,src=$HOME/.npmrc .`',
         tags: ['security', 'secret'],
         examples: {
@@ -47584,7 +47611,7 @@ const copySecretFile = {
             if (!step.copy || step.copy.heredoc)
                 continue;
             for (const source of step.copy.sources) {
-                const kind = secretFileKind(source);
+                const kind = copiedSecretFile(source, step.copy.dest, step.copy.sources.length)?.kind;
                 if (!kind || (kind === 'a private key' && isPublicKeyDestination(step.copy.dest)))
                     continue;
                 hits.push({
@@ -47628,6 +47655,12 @@ function dependencyInstall(cmd) {
             if (sub === 'add')
                 return { manager: 'pnpm', fromManifest: false };
             return undefined;
+        case 'bun':
+            // `bun install` / `bun i` install package.json's dependencies; `bun add x` and `bun install -g x` fetch named ones.
+            if (sub === 'install' || sub === 'i') {
+                return { manager: 'bun', fromManifest: positionalsAfter(cmd, sub).length === 0 && !hasFlag(cmd, '-g', '--global') };
+            }
+            return sub === 'add' ? { manager: 'bun', fromManifest: false } : undefined;
         case 'pip':
         case 'pip3':
             if (sub !== 'install')
@@ -47657,7 +47690,8 @@ function dependencyInstall(cmd) {
                 return { manager: 'dotnet', fromManifest: false };
             return undefined;
         case 'go':
-            if (sub === 'mod' && cmd.args.includes('download'))
+            // `go mod vendor` fetches every module into ./vendor: a dependency layer like `go mod download`.
+            if (sub === 'mod' && (cmd.args.includes('download') || cmd.args.includes('vendor')))
                 return { manager: 'go', fromManifest: true };
             // GOPATH-era `go get` fetches the sources of the dependencies.
             if (sub === 'get')
@@ -47685,7 +47719,8 @@ function dependencyInstall(cmd) {
                 return cmd.args.includes('cook') ? { manager: 'cargo', fromManifest: true } : undefined;
             if (sub === 'build' || sub === 'test')
                 return { manager: 'cargo', fromManifest: true, buildsSource: true };
-            return sub === 'fetch'
+            // `cargo vendor` fetches every crate into ./vendor, as `cargo fetch` does into the registry.
+            return sub === 'fetch' || sub === 'vendor'
                 ? { manager: 'cargo', fromManifest: true }
                 : sub === 'install'
                     ? { manager: 'cargo', fromManifest: cmd.args.includes('--path') }
@@ -47693,6 +47728,12 @@ function dependencyInstall(cmd) {
         case 'bundle':
         case 'bundler':
             return sub === 'install' ? { manager: 'bundler', fromManifest: true } : undefined;
+        case 'gem':
+            // `gem install bundler` fetches named gems into the same cache bundler uses ($GEM_HOME/cache); a local
+            // `gem install ./app.gem` (or `--local`) downloads nothing.
+            if (sub !== 'install' || hasFlag(cmd, '--local', '-l'))
+                return undefined;
+            return positionalsAfter(cmd, sub).some((p) => !/\.gem$/.test(p)) ? { manager: 'bundler', fromManifest: false } : undefined;
         case 'composer':
             return sub === 'install' ? { manager: 'composer', fromManifest: true } : undefined;
         default:
@@ -47722,7 +47763,7 @@ function isOffline(manager, cmd, env) {
     }
 }
 // Files that declare dependencies; copying only these first keeps the install layer cached.
-const MANIFEST_FILE = new RegExp('^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
+const MANIFEST_FILE = new RegExp('^(package(-lock)?\\.json|package\\*\\.json|npm-shrinkwrap\\.json|yarn\\.lock|bun\\.lockb?|bunfig\\.toml|\\.yarnrc(\\.yml)?|\\.yarn|pnpm-lock\\.yaml|pnpm-workspace\\.yaml|\\.npmrc|' +
     'requirements[^/]*\\.(txt|in)|requirements|pyproject\\.toml|poetry\\.lock|pipfile(\\.lock)?|setup\\.(py|cfg)|uv\\.lock|' +
     'go\\.(mod|sum|work)|pom\\.xml|\\.mvn|mvnw|build\\.gradle(\\.kts)?|settings\\.gradle(\\.kts)?|gradle\\.properties|gradle|gradlew|' +
     'cargo\\.(toml|lock)|gemfile(\\.lock)?|[^/]*\\.gemspec|composer\\.(json|lock)|[^/]*\\.(cs|fs|vb)proj|[^/]*\\.sln|nuget\\.config|' +
@@ -47733,6 +47774,500 @@ function isManifestPath(path) {
     const base = clean.slice(clean.lastIndexOf('/') + 1);
     return MANIFEST_FILE.test(base);
 }
+
+// Where each package manager leaves its cache in a layer, and what keeps it out: a flag or environment variable
+// on the install, a clean command or `rm` AFTER the last install of the same RUN (order matters: cleaning first
+// cleans nothing), or a cache/tmpfs mount over the cache folder. package-cache-not-cleaned and
+// missing-cache-mount both read this table, so they agree on when a cache exists.
+const isPip = (c) => /^pip(\d+(\.\d+)?)?$/.test(c.name);
+const sub = (c) => subcommand(c);
+const subIn = (c, names, subs) => names.includes(c.name) && subs.includes(sub(c) ?? '');
+const argsHave = (c, ...words) => words.every((w) => c.args.includes(w));
+// pip reads PIP_NO_CACHE_DIR through strtobool only to validate it, then disables the cache for ANY valid
+// boolean, "false" and "0" included (pip/_internal/cli/cmdoptions.py, _handle_no_cache_dir); an empty value is
+// ignored (parser.py, _get_ordered_configuration_items); an invalid one makes pip exit with an error.
+const PIP_BOOLEANS = new Set(['y', 'yes', 't', 'true', 'on', '1', 'n', 'no', 'f', 'false', 'off', '0']);
+function pipNoCacheDir(value) {
+    if (value === undefined || value === '')
+        return false;
+    const v = value.toLowerCase().replace(/^["']|["']$/g, '');
+    return PIP_BOOLEANS.has(v) || v.includes('$'); // a variable: assume it holds what its author meant
+}
+const keepcacheOff = (c) => c.args.some((a) => /^--setopt=keepcache=(0|false|no)$/i.test(a)) || argsHave(c, '--setopt', 'keepcache=0');
+const YUM_FILLS = ['install', 'update', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'makecache'];
+const DNF_FILLS = [
+    'install',
+    'in',
+    'upgrade',
+    'up',
+    'update',
+    'upgrade-minimal',
+    'up-min',
+    'reinstall',
+    'rei',
+    'groupinstall',
+    'localinstall',
+    'makecache',
+    'distro-sync'
+];
+const APT = ['apt-get', 'apt', 'aptitude'];
+const CACHE_TOOLS = [
+    {
+        manager: 'apt',
+        hadolint: 'DL3009',
+        // `apt-get update` writes the lists. A RUN that only updates is apt-update-alone's finding, not this one.
+        fills: (c, cmds) => subIn(c, APT, ['update']) && cmds.some((o) => subIn(o, APT, ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall', 'satisfy'])),
+        cleans: (c) => subIn(c, ['apt-get', 'apt'], ['dist-clean']),
+        dirs: ['/var/lib/apt/lists'],
+        message: 'apt-get update leaves the package lists (/var/lib/apt/lists, typically 20–50 MB) in this layer; end the same RUN with `&& rm -rf /var/lib/apt/lists/*` or mount /var/cache/apt and /var/lib/apt as caches.'
+    },
+    {
+        manager: 'apk',
+        hadolint: 'DL3019',
+        // `apk update` writes the index to /var/cache/apk whatever a later `apk add --no-cache` does; add and upgrade
+        // fetch it too unless told --no-cache.
+        fills: (c) => c.name === 'apk' && ['add', 'update', 'upgrade'].includes(sub(c) ?? ''),
+        noCache: (c) => hasFlag(c, '--no-cache'),
+        cleans: (c) => c.name === 'apk' && sub(c) === 'cache' && c.args.includes('clean'),
+        dirs: ['/var/cache/apk', '/etc/apk/cache'],
+        message: 'apk update, or apk add/upgrade without --no-cache, leaves the package index in /var/cache/apk in this layer; drop the separate `apk update` and use `apk add --no-cache` (or end the same RUN with `rm -rf /var/cache/apk/*`).'
+    },
+    {
+        manager: 'pip',
+        hadolint: 'DL3042',
+        fills: (c) => isPip(c) && sub(c) === 'install',
+        noCache: (c, env) => hasFlag(c, '--no-cache-dir') || pipNoCacheDir(env.get('PIP_NO_CACHE_DIR')),
+        cleans: (c) => isPip(c) && sub(c) === 'cache' && (c.args.includes('purge') || c.args.includes('remove')),
+        dirs: ['.cache/pip', '$(pip cache dir)'],
+        envDirs: ['PIP_CACHE_DIR'],
+        message: 'pip install without --no-cache-dir keeps downloaded wheels in ~/.cache/pip in this layer; add --no-cache-dir (or ENV PIP_NO_CACHE_DIR=1) or mount /root/.cache/pip as a cache.'
+    },
+    {
+        manager: 'uv',
+        fills: (c) => c.name === 'uv' && (sub(c) === 'sync' || (sub(c) === 'pip' && c.args.includes('install'))),
+        noCache: (c, env) => hasFlag(c, '--no-cache', '-n') || /^(1|true|yes|on)$/i.test(env.get('UV_NO_CACHE') ?? ''),
+        cleans: (c) => c.name === 'uv' && sub(c) === 'cache' && (c.args.includes('clean') || c.args.includes('prune')),
+        dirs: ['.cache/uv'],
+        envDirs: ['UV_CACHE_DIR'],
+        message: 'uv keeps downloaded packages in ~/.cache/uv in this layer; add --no-cache (or ENV UV_NO_CACHE=1) or mount /root/.cache/uv as a cache.'
+    },
+    {
+        manager: 'npm',
+        fills: (c) => c.name === 'npm' && ['install', 'i', 'ci', 'add', 'update', 'install-clean', 'isntall'].includes(sub(c) ?? ''),
+        cleans: (c) => c.name === 'npm' && sub(c) === 'cache' && c.args.includes('clean'),
+        dirs: ['.npm', '$(npm config get cache)'],
+        envDirs: ['npm_config_cache', 'NPM_CONFIG_CACHE'],
+        message: 'npm install keeps its download cache (~/.npm) in this layer; add `&& npm cache clean --force` to the same RUN or mount /root/.npm as a cache.'
+    },
+    {
+        manager: 'yarn',
+        hadolint: 'DL3060',
+        fills: (c) => {
+            if (c.name !== 'yarn')
+                return false;
+            const s = sub(c);
+            if (s === undefined)
+                return !c.args.some((a) => /^(-v|--version|-h|--help)$/.test(a));
+            return s === 'install' || s === 'add' || (s === 'global' && c.args.includes('add')) || (s === 'workspaces' && c.args.includes('focus'));
+        },
+        cleans: (c) => c.name === 'yarn' && sub(c) === 'cache' && c.args.includes('clean'),
+        dirs: ['.cache/yarn', '.yarn/berry/cache', '.yarn/cache', '$(yarn cache dir)', '$(yarn config get cacheFolder)'],
+        envDirs: ['YARN_CACHE_FOLDER', 'YARN_GLOBAL_FOLDER'],
+        message: 'yarn install keeps its package cache in this layer (yarn 1: /usr/local/share/.cache/yarn; yarn 2+: ~/.yarn/berry/cache); add `&& yarn cache clean` (yarn 2+: `yarn cache clean --all`) to the same RUN or mount the cache folder.'
+    },
+    {
+        manager: 'yum',
+        hadolint: 'DL3032',
+        fills: (c) => subIn(c, ['yum'], YUM_FILLS),
+        noCache: keepcacheOff,
+        cleans: (c) => c.name === 'yum' && sub(c) === 'clean' && (c.args.includes('all') || c.args.includes('metadata')),
+        dirs: ['/var/cache/yum'],
+        message: 'yum leaves its metadata and package cache (/var/cache/yum) in this layer; end the same RUN with `&& yum clean all`.'
+    },
+    {
+        manager: 'dnf',
+        hadolint: 'DL3040',
+        fills: (c) => subIn(c, ['dnf', 'microdnf', 'dnf5', 'tdnf'], DNF_FILLS),
+        noCache: keepcacheOff,
+        cleans: (c) => ['dnf', 'microdnf', 'dnf5', 'tdnf', 'yum'].includes(c.name) && sub(c) === 'clean' && (c.args.includes('all') || c.args.includes('metadata')),
+        dirs: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5', '/var/cache/tdnf'],
+        message: 'dnf/microdnf leave their metadata and package cache (/var/cache/dnf, /var/cache/yum) in this layer; end the same RUN with `&& dnf clean all` (`microdnf clean all`).'
+    },
+    {
+        manager: 'zypper',
+        hadolint: 'DL3036',
+        fills: (c) => subIn(c, ['zypper'], ['install', 'in', 'update', 'up', 'dist-upgrade', 'dup', 'patch', 'refresh', 'ref', 'source-install', 'si']),
+        cleans: (c) => c.name === 'zypper' && ['clean', 'cc'].includes(sub(c) ?? ''),
+        dirs: ['/var/cache/zypp'],
+        message: 'zypper leaves its metadata and package cache (/var/cache/zypp) in this layer; end the same RUN with `&& zypper clean --all`.'
+    },
+    {
+        manager: 'conda',
+        // conda, mamba and micromamba keep every downloaded package tarball in <prefix>/pkgs.
+        fills: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) &&
+            ['install', 'create', 'update', 'upgrade'].includes(sub(c) === 'env' ? (c.args.includes('create') ? 'create' : c.args.includes('update') ? 'update' : '') : (sub(c) ?? '')),
+        cleans: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) &&
+            sub(c) === 'clean' &&
+            c.args.some((a) => a === '--all' || /^-[a-z]*a/.test(a) || a === '--tarballs' || /^-[a-z]*t/.test(a)),
+        dirs: ['/opt/conda/pkgs', 'conda/pkgs', 'mamba/pkgs', '/root/.conda/pkgs'],
+        envDirs: ['CONDA_PKGS_DIRS'],
+        message: 'conda keeps every downloaded package in <prefix>/pkgs in this layer; end the same RUN with `&& conda clean --all --yes` (mamba/micromamba: `clean --all --yes`).'
+    },
+    {
+        manager: 'composer',
+        fills: (c) => c.name === 'composer' && ['install', 'update', 'require', 'i', 'u'].includes(sub(c) ?? ''),
+        noCache: (c, env) => hasFlag(c, '--no-cache') || env.get('COMPOSER_CACHE_DIR') === '/dev/null',
+        cleans: (c) => c.name === 'composer' && ['clear-cache', 'clearcache', 'cc'].includes(sub(c) ?? ''),
+        dirs: ['.composer/cache', '.cache/composer', '/tmp/cache'],
+        envDirs: ['COMPOSER_CACHE_DIR'],
+        message: 'composer keeps downloaded packages in its cache (~/.composer/cache) in this layer; add --no-cache or `&& composer clear-cache` to the same RUN.'
+    },
+    {
+        manager: 'go',
+        fills: (c) => c.name === 'go' && (['build', 'install', 'get', 'test', 'generate'].includes(sub(c) ?? '') || (sub(c) === 'mod' && c.args.includes('download'))),
+        cleans: (c) => c.name === 'go' && sub(c) === 'clean' && (c.args.includes('-cache') || c.args.includes('-modcache')),
+        dirs: ['/go/pkg/mod', '.cache/go-build', '$(go env GOCACHE)', '$(go env GOMODCACHE)'],
+        message: 'go keeps the module cache (/go/pkg/mod) and build cache (/root/.cache/go-build) in this layer; build in a separate stage, or mount both as caches.'
+    },
+    {
+        manager: 'cargo',
+        fills: (c) => c.name === 'cargo' && ['build', 'install', 'fetch'].includes(sub(c) ?? ''),
+        dirs: ['cargo/registry', '.cargo/registry', 'cargo/git'],
+        message: 'cargo keeps the crate registry cache ($CARGO_HOME/registry) in this layer; build in a separate stage, or mount $CARGO_HOME/registry as a cache.'
+    }
+];
+const norm = (p) => p
+    .replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root')
+    .replace(/(\/\*|\/\.|\/)+$/, '')
+    .replace(/\*+$/, '');
+/** True when the path (an `rm` argument or a mount target) is one of the folders or a parent of one. */
+function coversDir(path, dirs) {
+    if (path.startsWith('$('))
+        return dirs.some((d) => path.startsWith(d));
+    const p = norm(path);
+    // `rm -rf /tmp/*` or a mount at /root says nothing about one cache.
+    if (['', '/', '/root', '/var', '/tmp', '/usr', '/home', '/var/cache', '/var/lib'].includes(p))
+        return dirs.includes(p);
+    return dirs.some((d) => {
+        if (d.startsWith('$('))
+            return false;
+        if (d.startsWith('/'))
+            return d === p || d.startsWith(p + '/');
+        // Relative to some home folder: `/home/app/.cache/pip` is the cache, `/root/.cache` a parent of it.
+        if (p.includes(`/${d}/`) || p.endsWith(`/${d}`))
+            return true;
+        const parts = d.split('/');
+        for (let k = 1; k < parts.length; k++)
+            if (p.endsWith('/' + parts.slice(0, k).join('/')))
+                return true;
+        return false;
+    });
+}
+/** A cache or tmpfs mount over one of the folders (a target with a variable counts: it may well be one). */
+function mountCovers(step, dirs) {
+    return (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== undefined && (m.target.includes('$') || coversDir(m.target, dirs)));
+}
+function removes$1(cmd, dirs) {
+    if (cmd.name !== 'rm' && cmd.name !== 'find' && cmd.name !== 'rmdir')
+        return false;
+    return cmd.args.slice(1).some((a) => !a.startsWith('-') && coversDir(a, dirs));
+}
+/** The environment each command of the RUN sees (index → lookup). */
+function commandEnvs(step) {
+    const base = runEnvBefore(step);
+    const exported = new Map();
+    const out = [];
+    for (const cmd of step.run?.commands ?? []) {
+        const inline = new Map();
+        for (const a of cmd.assignments) {
+            const eq = a.indexOf('=');
+            inline.set(a.slice(0, eq), a.slice(eq + 1));
+        }
+        const snapshot = new Map(exported);
+        out.push({ get: (name) => inline.get(name) ?? snapshot.get(name) ?? base.get(name) });
+        if (cmd.name === 'export' || cmd.name === 'declare' || cmd.name === 'typeset') {
+            for (const a of cmd.args.slice(1)) {
+                const eq = a.indexOf('=');
+                if (eq > 0)
+                    exported.set(a.slice(0, eq), a.slice(eq + 1));
+            }
+        }
+    }
+    return out;
+}
+const runEnvCache = new WeakMap();
+/** ENV in effect before the step plus the stage's ARG defaults (build args are in a RUN's environment too). */
+function runEnvBefore(step) {
+    const cached = runEnvCache.get(step);
+    if (cached)
+        return cached;
+    const env = new Map();
+    for (const s of step.stage?.steps ?? []) {
+        if (s === step)
+            break;
+        if (s.keyword === 'ARG')
+            for (const p of s.properties ?? [])
+                if (p.value !== null)
+                    env.set(p.name, p.value);
+    }
+    for (const [k, v] of envBefore(step))
+        env.set(k, v);
+    runEnvCache.set(step, env);
+    return env;
+}
+const usesCache = new WeakMap();
+/** For each manager whose installs run in this RUN: does its cache end up in the layer? */
+function cacheUses(step) {
+    const cached = usesCache.get(step);
+    if (cached)
+        return cached;
+    const cmds = step.run?.commands ?? [];
+    const out = [];
+    let envs;
+    for (const tool of CACHE_TOOLS) {
+        let lastFill = -1;
+        let anyFill = false;
+        for (let i = 0; i < cmds.length; i++) {
+            if (!tool.fills(cmds[i], cmds, i))
+                continue;
+            anyFill = true;
+            envs ??= commandEnvs(step);
+            if (tool.noCache?.(cmds[i], envs[i]))
+                continue;
+            lastFill = i;
+        }
+        if (!anyFill)
+            continue;
+        const moved = (tool.envDirs ?? []).map((v) => runEnvBefore(step).get(v)).filter((d) => !!d && d.startsWith('/'));
+        const dirs = moved.length > 0 ? [...tool.dirs, ...moved] : tool.dirs;
+        let clean = lastFill === -1 || mountCovers(step, dirs);
+        for (let i = lastFill + 1; !clean && i < cmds.length; i++)
+            clean = (tool.cleans?.(cmds[i]) ?? false) || removes$1(cmds[i], dirs);
+        out.push({ tool, lastFill, clean, noCacheByChoice: lastFill === -1 });
+    }
+    usesCache.set(step, out);
+    return out;
+}
+/**
+ * apt: an earlier `rm /etc/apt/apt.conf.d/docker-clean` (in this stage chain or this RUN) keeps downloaded .debs
+ * in /var/cache/apt, so a mount over the lists alone is not enough (as hadolint DL3009 has it).
+ */
+function dockerCleanRemoved(step) {
+    const stages = [];
+    for (let s = step.stage; s && stages.length < 50; s = s.parent)
+        stages.push(s.steps);
+    for (const steps of stages) {
+        for (const s of steps) {
+            if ((s.run?.commands ?? []).some((c) => c.name === 'rm' && c.args.some((a) => a.includes('docker-clean'))))
+                return true;
+            if (s === step)
+                break;
+        }
+    }
+    return false;
+}
+
+/** The managers whose cache this RUN leaves in its layer (ignoring stages: the caller decides what ships). */
+function cachesLeft(step) {
+    return cacheUses(step).filter((use) => {
+        if (!use.clean)
+            return true;
+        // apt with docker-clean removed keeps .debs in /var/cache/apt: a mount over the lists alone is not enough.
+        if (use.tool.manager === 'apt' && use.lastFill !== -1 && dockerCleanRemoved(step) && mountCovers(step, use.tool.dirs)) {
+            return !mountCovers(step, ['/var/cache/apt']);
+        }
+        return false;
+    });
+}
+const packageCacheNotCleaned = {
+    meta: {
+        id: 'package-cache-not-cleaned',
+        category: 'lint',
+        defaultSeverity: 'warning',
+        shortDescription: 'A package install in the shipped image leaves its cache in the layer',
+        fullDescription: 'Package managers keep indexes and downloaded archives after installing (apt lists, apk index, yum/dnf/zypper metadata, pip wheels, npm/yarn/composer caches, the go module and build caches). Unless the same RUN removes them AFTER the install (or they live in a cache or tmpfs mount), they are part of the layer and of every pull. Only stages that ship are checked.',
+        help: 'Clean in the same RUN, after the install, or keep the cache out of the layer with a cache mount:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\nRUN dnf install -y curl && dnf clean all\nRUN pip install --no-cache-dir -r requirements.txt\nRUN --mount=type=cache,target=/root/.npm npm ci\n```',
+        tags: ['size'],
+        examples: {
+            bad: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN pip install -r requirements.txt\n',
+            good: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir -r requirements.txt\n'
+        },
+        hadolint: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3042', 'DL3060']
+    },
+    check({ model }) {
+        const hits = [];
+        // On a golang/rust base the whole toolchain ships; final-stage-toolchain already says to build in another
+        // stage, which is the fix for the go and cargo caches too.
+        const chain = model.finalStage ? stageChain(model.finalStage) : [];
+        const base = chain[chain.length - 1]?.baseImage;
+        const toolchainShips = base !== undefined && toolchainKind(base) !== undefined;
+        for (const stage of shippedStages(model)) {
+            for (const step of runSteps(stage)) {
+                for (const use of cachesLeft(step)) {
+                    if (toolchainShips && (use.tool.manager === 'go' || use.tool.manager === 'cargo'))
+                        continue;
+                    hits.push({ step, key: use.tool.manager, message: use.tool.message, details: { manager: use.tool.manager }, hadolint: use.tool.hadolint });
+                }
+            }
+        }
+        return hits;
+    }
+};
+
+const dir = (target, ...covers) => ({ target, covers: covers.length > 0 ? covers : [target] });
+const goBuild = (env) => {
+    const target = env.get('GOCACHE') || '/root/.cache/go-build';
+    return dir(target, target, '.cache/go-build', 'go-build', '$(go env GOCACHE)');
+};
+const goMod = (env) => {
+    const target = env.get('GOMODCACHE') || `${(env.get('GOPATH') || '/go').split(':')[0]}/pkg/mod`;
+    return dir(target, target, 'go/pkg/mod', '$(go env GOMODCACHE)');
+};
+const isYarnBerry = (cmd) => cmd.args.some((a) => /^--(immutable|immutable-cache|check-cache|mode)(=|$)/.test(a)) || subcommand(cmd) === 'workspaces';
+/** True when an earlier step of the stage (or a stage it is built FROM) already ran a matching command. */
+function ranBefore(step, matches) {
+    for (const stage of step.stage ? stageChain(step.stage) : []) {
+        for (const s of stage.steps) {
+            if (s === step)
+                break;
+            if (commandsOf(s).some(matches))
+                return true;
+        }
+    }
+    return false;
+}
+const modulesDownloadedBefore = (step) => ranBefore(step, (c) => c.name === 'go' && ((subcommand(c) === 'mod' && (c.args.includes('download') || c.args.includes('vendor'))) || subcommand(c) === 'get'));
+/** The cache folders this install uses, for its manager. */
+function cacheDirsOf(manager, cmd, step, env) {
+    switch (manager) {
+        case 'npm': {
+            const moved = env.get('npm_config_cache') || env.get('NPM_CONFIG_CACHE');
+            return [moved ? dir(moved) : dir('/root/.npm', '.npm')];
+        }
+        case 'yarn':
+            return isYarnBerry(cmd) ? [dir('/root/.yarn/berry/cache', '.yarn/berry/cache', 'yarn')] : [dir('/usr/local/share/.cache/yarn', '.cache/yarn', 'yarn')];
+        case 'pnpm':
+            return [dir(env.get('PNPM_HOME') ? `${env.get('PNPM_HOME')}/store` : '/root/.local/share/pnpm/store', 'pnpm')];
+        case 'bun':
+            return [dir(env.get('BUN_INSTALL_CACHE_DIR') || '/root/.bun/install/cache', '.bun/install/cache', '.bun')];
+        case 'pip':
+            return [env.get('PIP_CACHE_DIR') ? dir(env.get('PIP_CACHE_DIR')) : dir('/root/.cache/pip', '.cache/pip')];
+        case 'poetry':
+            return [dir('/root/.cache/pypoetry', '.cache/pypoetry')];
+        case 'pipenv':
+            return [dir('/root/.cache/pip', '.cache/pip', '.cache/pipenv')];
+        case 'uv':
+            return [env.get('UV_CACHE_DIR') ? dir(env.get('UV_CACHE_DIR')) : dir('/root/.cache/uv', '.cache/uv')];
+        case 'go': {
+            if (subcommand(cmd) === 'mod' || subcommand(cmd) === 'get')
+                return [goMod(env)];
+            const vendored = cmd.args.includes('-mod=vendor') || /-mod=vendor/.test(env.get('GOFLAGS') ?? '') || env.get('GOPROXY') === 'off';
+            return vendored || modulesDownloadedBefore(step) ? [goBuild(env)] : [goBuild(env), goMod(env)];
+        }
+        case 'dotnet':
+            return [env.get('NUGET_PACKAGES') ? dir(env.get('NUGET_PACKAGES')) : dir('/root/.nuget/packages', '.nuget/packages', '.nuget', 'nuget')];
+        case 'maven':
+            return [dir('/root/.m2', '.m2')];
+        case 'gradle':
+            return [env.get('GRADLE_USER_HOME') ? dir(env.get('GRADLE_USER_HOME')) : dir('/root/.gradle', '.gradle')];
+        case 'cargo':
+            return [dir(`${env.get('CARGO_HOME') ?? '/usr/local/cargo'}/registry`, 'cargo/registry', '.cargo/registry', 'cargo')];
+        case 'bundler':
+            return [dir('/usr/local/bundle/cache', 'bundle', 'gem')];
+        case 'composer':
+            return [dir(env.get('COMPOSER_HOME') ? `${env.get('COMPOSER_HOME')}/cache` : '/root/.composer/cache', 'composer', '/tmp/cache')];
+    }
+}
+const mounted = (step, d) => (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') &&
+    m.target !== undefined &&
+    (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target.includes(c))));
+/**
+ * True when this RUN mounts every cache a build keeps its dependencies in: the downloads and, for go and cargo, the
+ * compiled ones (go's build cache, cargo's target folder). A source change then rebuilds the application only.
+ */
+function dependencyCachesMounted(step, manager, cmd) {
+    if ((step.run?.mounts ?? []).length === 0)
+        return false;
+    const env = runEnvBefore(step);
+    const dirs = manager === 'go' ? [goBuild(env), goMod(env)] : cacheDirsOf(manager, cmd, step, env);
+    if (manager === 'cargo') {
+        const k = cmd.args.indexOf('--target-dir');
+        const target = (k > 0 ? cmd.args[k + 1] : undefined) ?? env.get('CARGO_TARGET_DIR') ?? 'target';
+        dirs.push(dir(target, target, 'target'));
+    }
+    return dirs.every((d) => mounted(step, d));
+}
+const missingCacheMount = {
+    meta: {
+        id: 'missing-cache-mount',
+        category: 'lint',
+        defaultSeverity: 'info',
+        shortDescription: 'A dependency install downloads everything again on every build',
+        fullDescription: 'Without a BuildKit cache mount, every cache miss of the install step downloads all dependencies again. A cache mount keeps the download cache between builds and out of the image. Not reported where a mount would not be used (`--no-cache-dir`, offline or vendored builds), nor where package-cache-not-cleaned already gives the same advice for the same install.',
+        help: 'Mount the package manager cache:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build ./...\n```',
+        tags: ['cache', 'build-time'],
+        examples: {
+            bad: 'FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n',
+            good: '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n'
+        },
+        hadolint: []
+    },
+    check({ model }) {
+        const hits = [];
+        for (const step of model.steps) {
+            if (!step.run)
+                continue;
+            // `--network=none`: nothing is downloaded.
+            if (step.run.otherFlags.some((f) => /^--network=none$/.test(f)))
+                continue;
+            const cmds = commandsOf(step);
+            const byManager = new Map();
+            let env;
+            for (const cmd of cmds) {
+                const install = dependencyInstall(cmd);
+                if (!install)
+                    continue;
+                env ??= runEnvBefore(step);
+                if (isOffline(install.manager, cmd, env))
+                    continue;
+                // `mvn package` after `mvn dependency:go-offline`, `dotnet publish` after `dotnet restore`: the downloads
+                // are in the earlier layer. (go build still has its compile cache, handled in cacheDirsOf.)
+                if (install.buildsSource && install.manager !== 'go' && ranBefore(step, (c) => dependencyInstall(c)?.manager === install.manager))
+                    continue;
+                if (install.manager === 'gradle' && ranBefore(step, (c) => dependencyInstall(c)?.manager === 'gradle'))
+                    continue;
+                const dirs = byManager.get(install.manager) ?? [];
+                for (const d of cacheDirsOf(install.manager, cmd, step, env))
+                    if (!dirs.some((x) => x.target === d.target))
+                        dirs.push(d);
+                byManager.set(install.manager, dirs);
+            }
+            if (byManager.size === 0)
+                continue;
+            const uses = cacheUses(step);
+            const left = step.stage?.shipped ? new Set(cachesLeft(step).map((u) => u.tool.manager)) : new Set();
+            for (const [manager, dirs] of byManager) {
+                // `pip install --no-cache-dir`, `composer --no-cache`: the tool would not use a mount.
+                if (uses.some((u) => u.tool.manager === manager && u.noCacheByChoice))
+                    continue;
+                // package-cache-not-cleaned already tells this install to mount its cache (or clean it).
+                if (left.has(manager))
+                    continue;
+                const missing = dirs.filter((d) => !mounted(step, d));
+                if (missing.length === 0)
+                    continue;
+                const flags = missing.map((d) => `--mount=type=cache,target=${d.target}`).join(' ');
+                hits.push({
+                    step,
+                    key: manager,
+                    message: `This ${manager} install has no cache mount, so a cache miss downloads every dependency again; add ${flags} to the RUN.`,
+                    details: { manager, targets: missing.map((d) => d.target) }
+                });
+            }
+        }
+        return hits;
+    }
+};
 
 // Folders and files a dependency install commonly needs, or that are configuration rather than source: copying
 // them before the install is not the mistake this rule is about.
@@ -47807,7 +48342,23 @@ function isSourcePath(src, dest) {
     // A name without an extension (`src`, `app`, `cmd/server`) is a folder of code.
     return !base.includes('.') && !base.includes('*');
 }
-const WORKSPACE_FILE = /^(pnpm-workspace\.yaml|lerna\.json|nx\.json|turbo\.json|rush\.json|go\.work)$/;
+const WORKSPACE_FILES = ['pnpm-workspace.yaml', 'lerna.json', 'nx.json', 'turbo.json', 'rush.json', 'go.work'];
+/**
+ * True when a COPY source is a workspace manifest, or a glob named after one that takes it along (`COPY go.* ./`
+ * copies go.work); a bare `*.json` says nothing about a workspace.
+ */
+function copiesWorkspaceFile(src) {
+    const name = src.slice(src.lastIndexOf('/') + 1).toLowerCase();
+    if (!/[*?[]/.test(name))
+        return WORKSPACE_FILES.includes(name);
+    if (name.split(/[*?[]/)[0].length < 2)
+        return false;
+    const glob = new RegExp(`^${name
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}$`);
+    return WORKSPACE_FILES.some((f) => glob.test(f));
+}
 // `make deps`, `make install-deps`, `make vendor`: targets that only fetch dependencies.
 const MAKE_DEPS_TARGET = /^(deps?|dependencies|install[-_]?deps|deps[-_]?install|install[-_]dependencies|vendor|setup|bootstrap|requirements|install[-_]requirements|mod|download|modules)$/;
 function makeDeps(cmd) {
@@ -47821,8 +48372,10 @@ function depsCommands(step) {
     const out = [];
     for (const cmd of commandsOf(step)) {
         const install = dependencyInstall(cmd);
-        if (install?.fromManifest)
-            out.push({ manager: install.manager, buildsSource: install.buildsSource ?? false });
+        if (install?.fromManifest) {
+            const buildsSource = install.buildsSource ?? false;
+            out.push({ manager: install.manager, buildsSource, cached: buildsSource && dependencyCachesMounted(step, install.manager, cmd) });
+        }
         else if (makeDeps(cmd))
             out.push({ manager: `make ${subcommand(cmd) ?? ''}`.trim(), buildsSource: false });
     }
@@ -47834,7 +48387,7 @@ const depsAfterSource = {
         category: 'lint',
         defaultSeverity: 'warning',
         shortDescription: 'Source is copied before dependencies are installed',
-        fullDescription: 'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer, and installs run through `make deps`.',
+        fullDescription: 'After `COPY . .` (or a copy of a source folder such as `COPY src/ ./src/`) any change to those files invalidates the cache of every later step, so the dependency install runs again on every commit even when the manifest did not change. The same holds for builds that download dependencies themselves: `go build` with no earlier `go mod download` layer, `mvn package` with no earlier `dependency:go-offline` layer (unless that RUN mounts the download and build caches, e.g. /go/pkg/mod and the go build cache, or the cargo registry and target folder), and installs run through `make deps`.',
         help: 'Copy only the manifest and lock files, install, then copy the rest:\n\n```dockerfile\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n```\n```dockerfile\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n```\n```dockerfile\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B -o package\n```',
         tags: ['cache', 'build-time'],
         examples: {
@@ -47847,20 +48400,26 @@ const depsAfterSource = {
         const hits = [];
         // Managers with a dependency layer before any source copy, per stage (a stage built FROM it inherits them).
         const layeredAtEnd = new Map();
+        // A stage built FROM another also inherits the source its parent copied: the parent's layers are its own.
+        const stateAtEnd = new Map();
+        // The source copy of a parent is reported once, however many stages built on it install late.
+        const reported = new Set();
         for (const stage of model.stages) {
-            let sourceCopy;
+            const inherited = stage.parent ? stateAtEnd.get(stage.parent) : undefined;
+            let sourceCopy = inherited?.sourceCopy;
             const layered = new Set(stage.parent ? layeredAtEnd.get(stage.parent) : []);
             layeredAtEnd.set(stage, layered);
             // `COPY --from=deps /go/pkg/mod …`: dependencies prepared in another stage, so a build need not fetch them.
-            let preparedElsewhere = false;
+            let preparedElsewhere = inherited?.preparedElsewhere ?? false;
             // After a workspace manifest (pnpm-workspace.yaml, lerna.json…), folders copied before the install are
             // workspace packages the install needs.
-            let workspace = false;
+            let workspace = inherited?.workspace ?? false;
+            const state = () => stateAtEnd.set(stage, { sourceCopy, preparedElsewhere, workspace });
             for (const step of stage.steps) {
                 if (step.copy) {
                     if (step.copy.from && !sourceCopy)
                         preparedElsewhere = true;
-                    if (step.copy.sources.some((src) => WORKSPACE_FILE.test(src.slice(src.lastIndexOf('/') + 1))))
+                    if (step.copy.sources.some(copiesWorkspaceFile))
                         workspace = true;
                     const source = !workspace && !step.copy.from && !step.copy.heredoc && step.copy.sources.some((src) => isSourcePath(src, step.copy?.dest));
                     if (!sourceCopy && (source || (workspace && step.copy.wholeContext)))
@@ -47875,12 +48434,16 @@ const depsAfterSource = {
                         layered.add(d.manager);
                     continue;
                 }
-                const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && preparedElsewhere));
+                const late = deps.find((d) => !layered.has(d.manager) && !(d.manager.startsWith('make') && layered.size > 0) && !(d.buildsSource && (preparedElsewhere || d.cached)));
                 if (!late)
                     continue;
+                if (reported.has(sourceCopy))
+                    break;
+                reported.add(sourceCopy);
                 const what = late.buildsSource
                     ? `the ${late.manager} build at line ${step.line}, which downloads every dependency itself because no earlier layer did`
                     : `the ${late.manager} dependency install at line ${step.line}`;
+                const where = sourceCopy.stage !== stage ? ` (stage ${stage.label}, built on stage ${sourceCopy.stage?.label ?? '?'})` : '';
                 const fix = late.buildsSource
                     ? late.manager === 'go'
                         ? 'copy go.mod and go.sum first and run `go mod download` in its own RUN, then copy the source'
@@ -47891,11 +48454,12 @@ const depsAfterSource = {
                 const whole = sourceCopy.copy?.wholeContext;
                 hits.push({
                     step: sourceCopy,
-                    message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}, so any source change reinstalls every dependency; ${fix}.`,
+                    message: `${sourceCopy.keyword} of ${whole ? 'the whole context' : sourceCopy.copy?.sources.filter((src) => isSourcePath(src, sourceCopy?.copy?.dest)).join(', ')} at line ${sourceCopy.line} comes before ${what}${where}, so any source change reinstalls every dependency; ${fix}.`,
                     details: { installLine: step.line, manager: late.manager, stage: stage.label }
                 });
                 break;
             }
+            state();
         }
         return hits;
     }
@@ -48433,480 +48997,6 @@ const heavyFinalBase = {
     }
 };
 
-// Where each package manager leaves its cache in a layer, and what keeps it out: a flag or environment variable
-// on the install, a clean command or `rm` AFTER the last install of the same RUN (order matters: cleaning first
-// cleans nothing), or a cache/tmpfs mount over the cache folder. package-cache-not-cleaned and
-// missing-cache-mount both read this table, so they agree on when a cache exists.
-const isPip = (c) => /^pip(\d+(\.\d+)?)?$/.test(c.name);
-const sub = (c) => subcommand(c);
-const subIn = (c, names, subs) => names.includes(c.name) && subs.includes(sub(c) ?? '');
-const argsHave = (c, ...words) => words.every((w) => c.args.includes(w));
-// pip reads PIP_NO_CACHE_DIR through strtobool only to validate it, then disables the cache for ANY valid
-// boolean, "false" and "0" included (pip/_internal/cli/cmdoptions.py, _handle_no_cache_dir); an empty value is
-// ignored (parser.py, _get_ordered_configuration_items); an invalid one makes pip exit with an error.
-const PIP_BOOLEANS = new Set(['y', 'yes', 't', 'true', 'on', '1', 'n', 'no', 'f', 'false', 'off', '0']);
-function pipNoCacheDir(value) {
-    if (value === undefined || value === '')
-        return false;
-    const v = value.toLowerCase().replace(/^["']|["']$/g, '');
-    return PIP_BOOLEANS.has(v) || v.includes('$'); // a variable: assume it holds what its author meant
-}
-const keepcacheOff = (c) => c.args.some((a) => /^--setopt=keepcache=(0|false|no)$/i.test(a)) || argsHave(c, '--setopt', 'keepcache=0');
-const YUM_FILLS = ['install', 'update', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'makecache'];
-const DNF_FILLS = [
-    'install',
-    'in',
-    'upgrade',
-    'up',
-    'update',
-    'upgrade-minimal',
-    'up-min',
-    'reinstall',
-    'rei',
-    'groupinstall',
-    'localinstall',
-    'makecache',
-    'distro-sync'
-];
-const APT = ['apt-get', 'apt', 'aptitude'];
-const CACHE_TOOLS = [
-    {
-        manager: 'apt',
-        hadolint: 'DL3009',
-        // `apt-get update` writes the lists. A RUN that only updates is apt-update-alone's finding, not this one.
-        fills: (c, cmds) => subIn(c, APT, ['update']) && cmds.some((o) => subIn(o, APT, ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall', 'satisfy'])),
-        cleans: (c) => subIn(c, ['apt-get', 'apt'], ['dist-clean']),
-        dirs: ['/var/lib/apt/lists'],
-        message: 'apt-get update leaves the package lists (/var/lib/apt/lists, typically 20–50 MB) in this layer; end the same RUN with `&& rm -rf /var/lib/apt/lists/*` or mount /var/cache/apt and /var/lib/apt as caches.'
-    },
-    {
-        manager: 'apk',
-        hadolint: 'DL3019',
-        fills: (c) => c.name === 'apk' && sub(c) === 'add',
-        noCache: (c) => hasFlag(c, '--no-cache'),
-        cleans: (c) => c.name === 'apk' && sub(c) === 'cache' && c.args.includes('clean'),
-        dirs: ['/var/cache/apk', '/etc/apk/cache'],
-        message: 'apk add without --no-cache leaves the package index in /var/cache/apk in this layer; use `apk add --no-cache`.'
-    },
-    {
-        manager: 'pip',
-        hadolint: 'DL3042',
-        fills: (c) => isPip(c) && sub(c) === 'install',
-        noCache: (c, env) => hasFlag(c, '--no-cache-dir') || pipNoCacheDir(env.get('PIP_NO_CACHE_DIR')),
-        cleans: (c) => isPip(c) && sub(c) === 'cache' && (c.args.includes('purge') || c.args.includes('remove')),
-        dirs: ['.cache/pip', '$(pip cache dir)'],
-        envDirs: ['PIP_CACHE_DIR'],
-        message: 'pip install without --no-cache-dir keeps downloaded wheels in ~/.cache/pip in this layer; add --no-cache-dir (or ENV PIP_NO_CACHE_DIR=1) or mount /root/.cache/pip as a cache.'
-    },
-    {
-        manager: 'uv',
-        fills: (c) => c.name === 'uv' && (sub(c) === 'sync' || (sub(c) === 'pip' && c.args.includes('install'))),
-        noCache: (c, env) => hasFlag(c, '--no-cache', '-n') || /^(1|true|yes|on)$/i.test(env.get('UV_NO_CACHE') ?? ''),
-        cleans: (c) => c.name === 'uv' && sub(c) === 'cache' && (c.args.includes('clean') || c.args.includes('prune')),
-        dirs: ['.cache/uv'],
-        envDirs: ['UV_CACHE_DIR'],
-        message: 'uv keeps downloaded packages in ~/.cache/uv in this layer; add --no-cache (or ENV UV_NO_CACHE=1) or mount /root/.cache/uv as a cache.'
-    },
-    {
-        manager: 'npm',
-        fills: (c) => c.name === 'npm' && ['install', 'i', 'ci', 'add', 'update', 'install-clean', 'isntall'].includes(sub(c) ?? ''),
-        cleans: (c) => c.name === 'npm' && sub(c) === 'cache' && c.args.includes('clean'),
-        dirs: ['.npm', '$(npm config get cache)'],
-        envDirs: ['npm_config_cache', 'NPM_CONFIG_CACHE'],
-        message: 'npm install keeps its download cache (~/.npm) in this layer; add `&& npm cache clean --force` to the same RUN or mount /root/.npm as a cache.'
-    },
-    {
-        manager: 'yarn',
-        hadolint: 'DL3060',
-        fills: (c) => {
-            if (c.name !== 'yarn')
-                return false;
-            const s = sub(c);
-            if (s === undefined)
-                return !c.args.some((a) => /^(-v|--version|-h|--help)$/.test(a));
-            return s === 'install' || s === 'add' || (s === 'global' && c.args.includes('add')) || (s === 'workspaces' && c.args.includes('focus'));
-        },
-        cleans: (c) => c.name === 'yarn' && sub(c) === 'cache' && c.args.includes('clean'),
-        dirs: ['.cache/yarn', '.yarn/berry/cache', '.yarn/cache', '$(yarn cache dir)', '$(yarn config get cacheFolder)'],
-        envDirs: ['YARN_CACHE_FOLDER', 'YARN_GLOBAL_FOLDER'],
-        message: 'yarn install keeps its package cache in this layer (yarn 1: /usr/local/share/.cache/yarn; yarn 2+: ~/.yarn/berry/cache); add `&& yarn cache clean` (yarn 2+: `yarn cache clean --all`) to the same RUN or mount the cache folder.'
-    },
-    {
-        manager: 'yum',
-        hadolint: 'DL3032',
-        fills: (c) => subIn(c, ['yum'], YUM_FILLS),
-        noCache: keepcacheOff,
-        cleans: (c) => c.name === 'yum' && sub(c) === 'clean' && (c.args.includes('all') || c.args.includes('metadata')),
-        dirs: ['/var/cache/yum'],
-        message: 'yum leaves its metadata and package cache (/var/cache/yum) in this layer; end the same RUN with `&& yum clean all`.'
-    },
-    {
-        manager: 'dnf',
-        hadolint: 'DL3040',
-        fills: (c) => subIn(c, ['dnf', 'microdnf', 'dnf5', 'tdnf'], DNF_FILLS),
-        noCache: keepcacheOff,
-        cleans: (c) => ['dnf', 'microdnf', 'dnf5', 'tdnf', 'yum'].includes(c.name) && sub(c) === 'clean' && (c.args.includes('all') || c.args.includes('metadata')),
-        dirs: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5', '/var/cache/tdnf'],
-        message: 'dnf/microdnf leave their metadata and package cache (/var/cache/dnf, /var/cache/yum) in this layer; end the same RUN with `&& dnf clean all` (`microdnf clean all`).'
-    },
-    {
-        manager: 'zypper',
-        hadolint: 'DL3036',
-        fills: (c) => subIn(c, ['zypper'], ['install', 'in', 'update', 'up', 'dist-upgrade', 'dup', 'patch', 'refresh', 'ref', 'source-install', 'si']),
-        cleans: (c) => c.name === 'zypper' && ['clean', 'cc'].includes(sub(c) ?? ''),
-        dirs: ['/var/cache/zypp'],
-        message: 'zypper leaves its metadata and package cache (/var/cache/zypp) in this layer; end the same RUN with `&& zypper clean --all`.'
-    },
-    {
-        manager: 'conda',
-        // conda, mamba and micromamba keep every downloaded package tarball in <prefix>/pkgs.
-        fills: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) &&
-            ['install', 'create', 'update', 'upgrade'].includes(sub(c) === 'env' ? (c.args.includes('create') ? 'create' : c.args.includes('update') ? 'update' : '') : (sub(c) ?? '')),
-        cleans: (c) => ['conda', 'mamba', 'micromamba'].includes(c.name) &&
-            sub(c) === 'clean' &&
-            c.args.some((a) => a === '--all' || /^-[a-z]*a/.test(a) || a === '--tarballs' || /^-[a-z]*t/.test(a)),
-        dirs: ['/opt/conda/pkgs', 'conda/pkgs', 'mamba/pkgs', '/root/.conda/pkgs'],
-        envDirs: ['CONDA_PKGS_DIRS'],
-        message: 'conda keeps every downloaded package in <prefix>/pkgs in this layer; end the same RUN with `&& conda clean --all --yes` (mamba/micromamba: `clean --all --yes`).'
-    },
-    {
-        manager: 'composer',
-        fills: (c) => c.name === 'composer' && ['install', 'update', 'require', 'i', 'u'].includes(sub(c) ?? ''),
-        noCache: (c, env) => hasFlag(c, '--no-cache') || env.get('COMPOSER_CACHE_DIR') === '/dev/null',
-        cleans: (c) => c.name === 'composer' && ['clear-cache', 'clearcache', 'cc'].includes(sub(c) ?? ''),
-        dirs: ['.composer/cache', '.cache/composer', '/tmp/cache'],
-        envDirs: ['COMPOSER_CACHE_DIR'],
-        message: 'composer keeps downloaded packages in its cache (~/.composer/cache) in this layer; add --no-cache or `&& composer clear-cache` to the same RUN.'
-    },
-    {
-        manager: 'go',
-        fills: (c) => c.name === 'go' && (['build', 'install', 'get', 'test', 'generate'].includes(sub(c) ?? '') || (sub(c) === 'mod' && c.args.includes('download'))),
-        cleans: (c) => c.name === 'go' && sub(c) === 'clean' && (c.args.includes('-cache') || c.args.includes('-modcache')),
-        dirs: ['/go/pkg/mod', '.cache/go-build', '$(go env GOCACHE)', '$(go env GOMODCACHE)'],
-        message: 'go keeps the module cache (/go/pkg/mod) and build cache (/root/.cache/go-build) in this layer; build in a separate stage, or mount both as caches.'
-    },
-    {
-        manager: 'cargo',
-        fills: (c) => c.name === 'cargo' && ['build', 'install', 'fetch'].includes(sub(c) ?? ''),
-        dirs: ['cargo/registry', '.cargo/registry', 'cargo/git'],
-        message: 'cargo keeps the crate registry cache ($CARGO_HOME/registry) in this layer; build in a separate stage, or mount $CARGO_HOME/registry as a cache.'
-    }
-];
-const norm = (p) => p
-    .replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root')
-    .replace(/(\/\*|\/\.|\/)+$/, '')
-    .replace(/\*+$/, '');
-/** True when the path (an `rm` argument or a mount target) is one of the folders or a parent of one. */
-function coversDir(path, dirs) {
-    if (path.startsWith('$('))
-        return dirs.some((d) => path.startsWith(d));
-    const p = norm(path);
-    // `rm -rf /tmp/*` or a mount at /root says nothing about one cache.
-    if (['', '/', '/root', '/var', '/tmp', '/usr', '/home', '/var/cache', '/var/lib'].includes(p))
-        return dirs.includes(p);
-    return dirs.some((d) => {
-        if (d.startsWith('$('))
-            return false;
-        if (d.startsWith('/'))
-            return d === p || d.startsWith(p + '/');
-        // Relative to some home folder: `/home/app/.cache/pip` is the cache, `/root/.cache` a parent of it.
-        if (p.includes(`/${d}/`) || p.endsWith(`/${d}`))
-            return true;
-        const parts = d.split('/');
-        for (let k = 1; k < parts.length; k++)
-            if (p.endsWith('/' + parts.slice(0, k).join('/')))
-                return true;
-        return false;
-    });
-}
-/** A cache or tmpfs mount over one of the folders (a target with a variable counts: it may well be one). */
-function mountCovers(step, dirs) {
-    return (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== undefined && (m.target.includes('$') || coversDir(m.target, dirs)));
-}
-function removes$1(cmd, dirs) {
-    if (cmd.name !== 'rm' && cmd.name !== 'find' && cmd.name !== 'rmdir')
-        return false;
-    return cmd.args.slice(1).some((a) => !a.startsWith('-') && coversDir(a, dirs));
-}
-/** The environment each command of the RUN sees (index → lookup). */
-function commandEnvs(step) {
-    const base = runEnvBefore(step);
-    const exported = new Map();
-    const out = [];
-    for (const cmd of step.run?.commands ?? []) {
-        const inline = new Map();
-        for (const a of cmd.assignments) {
-            const eq = a.indexOf('=');
-            inline.set(a.slice(0, eq), a.slice(eq + 1));
-        }
-        const snapshot = new Map(exported);
-        out.push({ get: (name) => inline.get(name) ?? snapshot.get(name) ?? base.get(name) });
-        if (cmd.name === 'export' || cmd.name === 'declare' || cmd.name === 'typeset') {
-            for (const a of cmd.args.slice(1)) {
-                const eq = a.indexOf('=');
-                if (eq > 0)
-                    exported.set(a.slice(0, eq), a.slice(eq + 1));
-            }
-        }
-    }
-    return out;
-}
-const runEnvCache = new WeakMap();
-/** ENV in effect before the step plus the stage's ARG defaults (build args are in a RUN's environment too). */
-function runEnvBefore(step) {
-    const cached = runEnvCache.get(step);
-    if (cached)
-        return cached;
-    const env = new Map();
-    for (const s of step.stage?.steps ?? []) {
-        if (s === step)
-            break;
-        if (s.keyword === 'ARG')
-            for (const p of s.properties ?? [])
-                if (p.value !== null)
-                    env.set(p.name, p.value);
-    }
-    for (const [k, v] of envBefore(step))
-        env.set(k, v);
-    runEnvCache.set(step, env);
-    return env;
-}
-const usesCache = new WeakMap();
-/** For each manager whose installs run in this RUN: does its cache end up in the layer? */
-function cacheUses(step) {
-    const cached = usesCache.get(step);
-    if (cached)
-        return cached;
-    const cmds = step.run?.commands ?? [];
-    const out = [];
-    let envs;
-    for (const tool of CACHE_TOOLS) {
-        let lastFill = -1;
-        let anyFill = false;
-        for (let i = 0; i < cmds.length; i++) {
-            if (!tool.fills(cmds[i], cmds, i))
-                continue;
-            anyFill = true;
-            envs ??= commandEnvs(step);
-            if (tool.noCache?.(cmds[i], envs[i]))
-                continue;
-            lastFill = i;
-        }
-        if (!anyFill)
-            continue;
-        const moved = (tool.envDirs ?? []).map((v) => runEnvBefore(step).get(v)).filter((d) => !!d && d.startsWith('/'));
-        const dirs = moved.length > 0 ? [...tool.dirs, ...moved] : tool.dirs;
-        let clean = lastFill === -1 || mountCovers(step, dirs);
-        for (let i = lastFill + 1; !clean && i < cmds.length; i++)
-            clean = (tool.cleans?.(cmds[i]) ?? false) || removes$1(cmds[i], dirs);
-        out.push({ tool, lastFill, clean, noCacheByChoice: lastFill === -1 });
-    }
-    usesCache.set(step, out);
-    return out;
-}
-/**
- * apt: an earlier `rm /etc/apt/apt.conf.d/docker-clean` (in this stage chain or this RUN) keeps downloaded .debs
- * in /var/cache/apt, so a mount over the lists alone is not enough (as hadolint DL3009 has it).
- */
-function dockerCleanRemoved(step) {
-    const stages = [];
-    for (let s = step.stage; s && stages.length < 50; s = s.parent)
-        stages.push(s.steps);
-    for (const steps of stages) {
-        for (const s of steps) {
-            if ((s.run?.commands ?? []).some((c) => c.name === 'rm' && c.args.some((a) => a.includes('docker-clean'))))
-                return true;
-            if (s === step)
-                break;
-        }
-    }
-    return false;
-}
-
-/** The managers whose cache this RUN leaves in its layer (ignoring stages: the caller decides what ships). */
-function cachesLeft(step) {
-    return cacheUses(step).filter((use) => {
-        if (!use.clean)
-            return true;
-        // apt with docker-clean removed keeps .debs in /var/cache/apt: a mount over the lists alone is not enough.
-        if (use.tool.manager === 'apt' && use.lastFill !== -1 && dockerCleanRemoved(step) && mountCovers(step, use.tool.dirs)) {
-            return !mountCovers(step, ['/var/cache/apt']);
-        }
-        return false;
-    });
-}
-const packageCacheNotCleaned = {
-    meta: {
-        id: 'package-cache-not-cleaned',
-        category: 'lint',
-        defaultSeverity: 'warning',
-        shortDescription: 'A package install in the shipped image leaves its cache in the layer',
-        fullDescription: 'Package managers keep indexes and downloaded archives after installing (apt lists, apk index, yum/dnf/zypper metadata, pip wheels, npm/yarn/composer caches, the go module and build caches). Unless the same RUN removes them AFTER the install (or they live in a cache or tmpfs mount), they are part of the layer and of every pull. Only stages that ship are checked.',
-        help: 'Clean in the same RUN, after the install, or keep the cache out of the layer with a cache mount:\n\n```dockerfile\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\nRUN dnf install -y curl && dnf clean all\nRUN pip install --no-cache-dir -r requirements.txt\nRUN --mount=type=cache,target=/root/.npm npm ci\n```',
-        tags: ['size'],
-        examples: {
-            bad: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN pip install -r requirements.txt\n',
-            good: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir -r requirements.txt\n'
-        },
-        hadolint: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3042', 'DL3060']
-    },
-    check({ model }) {
-        const hits = [];
-        // On a golang/rust base the whole toolchain ships; final-stage-toolchain already says to build in another
-        // stage, which is the fix for the go and cargo caches too.
-        const chain = model.finalStage ? stageChain(model.finalStage) : [];
-        const base = chain[chain.length - 1]?.baseImage;
-        const toolchainShips = base !== undefined && toolchainKind(base) !== undefined;
-        for (const stage of shippedStages(model)) {
-            for (const step of runSteps(stage)) {
-                for (const use of cachesLeft(step)) {
-                    if (toolchainShips && (use.tool.manager === 'go' || use.tool.manager === 'cargo'))
-                        continue;
-                    hits.push({ step, key: use.tool.manager, message: use.tool.message, details: { manager: use.tool.manager }, hadolint: use.tool.hadolint });
-                }
-            }
-        }
-        return hits;
-    }
-};
-
-const dir = (target, ...covers) => ({ target, covers: covers.length > 0 ? covers : [target] });
-const goBuild = (env) => {
-    const target = env.get('GOCACHE') || '/root/.cache/go-build';
-    return dir(target, target, '.cache/go-build', 'go-build', '$(go env GOCACHE)');
-};
-const goMod = (env) => {
-    const target = env.get('GOMODCACHE') || `${(env.get('GOPATH') || '/go').split(':')[0]}/pkg/mod`;
-    return dir(target, target, 'go/pkg/mod', '$(go env GOMODCACHE)');
-};
-const isYarnBerry = (cmd) => cmd.args.some((a) => /^--(immutable|immutable-cache|check-cache|mode)(=|$)/.test(a)) || subcommand(cmd) === 'workspaces';
-/** True when an earlier step of the stage (or a stage it is built FROM) already ran a matching command. */
-function ranBefore(step, matches) {
-    for (const stage of step.stage ? stageChain(step.stage) : []) {
-        for (const s of stage.steps) {
-            if (s === step)
-                break;
-            if (commandsOf(s).some(matches))
-                return true;
-        }
-    }
-    return false;
-}
-const modulesDownloadedBefore = (step) => ranBefore(step, (c) => c.name === 'go' && ((subcommand(c) === 'mod' && c.args.includes('download')) || subcommand(c) === 'get'));
-/** The cache folders this install uses, for its manager. */
-function cacheDirsOf(manager, cmd, step, env) {
-    switch (manager) {
-        case 'npm': {
-            const moved = env.get('npm_config_cache') || env.get('NPM_CONFIG_CACHE');
-            return [moved ? dir(moved) : dir('/root/.npm', '.npm')];
-        }
-        case 'yarn':
-            return isYarnBerry(cmd) ? [dir('/root/.yarn/berry/cache', '.yarn/berry/cache', 'yarn')] : [dir('/usr/local/share/.cache/yarn', '.cache/yarn', 'yarn')];
-        case 'pnpm':
-            return [dir(env.get('PNPM_HOME') ? `${env.get('PNPM_HOME')}/store` : '/root/.local/share/pnpm/store', 'pnpm')];
-        case 'pip':
-            return [env.get('PIP_CACHE_DIR') ? dir(env.get('PIP_CACHE_DIR')) : dir('/root/.cache/pip', '.cache/pip')];
-        case 'poetry':
-            return [dir('/root/.cache/pypoetry', '.cache/pypoetry')];
-        case 'pipenv':
-            return [dir('/root/.cache/pip', '.cache/pip', '.cache/pipenv')];
-        case 'uv':
-            return [env.get('UV_CACHE_DIR') ? dir(env.get('UV_CACHE_DIR')) : dir('/root/.cache/uv', '.cache/uv')];
-        case 'go': {
-            if (subcommand(cmd) === 'mod' || subcommand(cmd) === 'get')
-                return [goMod(env)];
-            const vendored = cmd.args.includes('-mod=vendor') || /-mod=vendor/.test(env.get('GOFLAGS') ?? '') || env.get('GOPROXY') === 'off';
-            return vendored || modulesDownloadedBefore(step) ? [goBuild(env)] : [goBuild(env), goMod(env)];
-        }
-        case 'dotnet':
-            return [env.get('NUGET_PACKAGES') ? dir(env.get('NUGET_PACKAGES')) : dir('/root/.nuget/packages', '.nuget/packages', '.nuget', 'nuget')];
-        case 'maven':
-            return [dir('/root/.m2', '.m2')];
-        case 'gradle':
-            return [env.get('GRADLE_USER_HOME') ? dir(env.get('GRADLE_USER_HOME')) : dir('/root/.gradle', '.gradle')];
-        case 'cargo':
-            return [dir(`${env.get('CARGO_HOME') ?? '/usr/local/cargo'}/registry`, 'cargo/registry', '.cargo/registry', 'cargo')];
-        case 'bundler':
-            return [dir('/usr/local/bundle/cache', 'bundle', 'gem')];
-        case 'composer':
-            return [dir(env.get('COMPOSER_HOME') ? `${env.get('COMPOSER_HOME')}/cache` : '/root/.composer/cache', 'composer', '/tmp/cache')];
-    }
-}
-const mounted = (step, d) => (step.run?.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') &&
-    m.target !== undefined &&
-    (m.target.includes('$') || coversDir(m.target, d.covers) || d.covers.some((c) => !c.startsWith('/') && !c.includes('.') && m.target.includes(c))));
-const missingCacheMount = {
-    meta: {
-        id: 'missing-cache-mount',
-        category: 'lint',
-        defaultSeverity: 'info',
-        shortDescription: 'A dependency install downloads everything again on every build',
-        fullDescription: 'Without a BuildKit cache mount, every cache miss of the install step downloads all dependencies again. A cache mount keeps the download cache between builds and out of the image. Not reported where a mount would not be used (`--no-cache-dir`, offline or vendored builds), nor where package-cache-not-cleaned already gives the same advice for the same install.',
-        help: 'Mount the package manager cache:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build ./...\n```',
-        tags: ['cache', 'build-time'],
-        examples: {
-            bad: 'FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n',
-            good: '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n'
-        },
-        hadolint: []
-    },
-    check({ model }) {
-        const hits = [];
-        for (const step of model.steps) {
-            if (!step.run)
-                continue;
-            // `--network=none`: nothing is downloaded.
-            if (step.run.otherFlags.some((f) => /^--network=none$/.test(f)))
-                continue;
-            const cmds = commandsOf(step);
-            const byManager = new Map();
-            let env;
-            for (const cmd of cmds) {
-                const install = dependencyInstall(cmd);
-                if (!install)
-                    continue;
-                env ??= runEnvBefore(step);
-                if (isOffline(install.manager, cmd, env))
-                    continue;
-                // `mvn package` after `mvn dependency:go-offline`, `dotnet publish` after `dotnet restore`: the downloads
-                // are in the earlier layer. (go build still has its compile cache, handled in cacheDirsOf.)
-                if (install.buildsSource && install.manager !== 'go' && ranBefore(step, (c) => dependencyInstall(c)?.manager === install.manager))
-                    continue;
-                if (install.manager === 'gradle' && ranBefore(step, (c) => dependencyInstall(c)?.manager === 'gradle'))
-                    continue;
-                const dirs = byManager.get(install.manager) ?? [];
-                for (const d of cacheDirsOf(install.manager, cmd, step, env))
-                    if (!dirs.some((x) => x.target === d.target))
-                        dirs.push(d);
-                byManager.set(install.manager, dirs);
-            }
-            if (byManager.size === 0)
-                continue;
-            const uses = cacheUses(step);
-            const left = step.stage?.shipped ? new Set(cachesLeft(step).map((u) => u.tool.manager)) : new Set();
-            for (const [manager, dirs] of byManager) {
-                // `pip install --no-cache-dir`, `composer --no-cache`: the tool would not use a mount.
-                if (uses.some((u) => u.tool.manager === manager && u.noCacheByChoice))
-                    continue;
-                // package-cache-not-cleaned already tells this install to mount its cache (or clean it).
-                if (left.has(manager))
-                    continue;
-                const missing = dirs.filter((d) => !mounted(step, d));
-                if (missing.length === 0)
-                    continue;
-                const flags = missing.map((d) => `--mount=type=cache,target=${d.target}`).join(' ');
-                hits.push({
-                    step,
-                    key: manager,
-                    message: `This ${manager} install has no cache mount, so a cache miss downloads every dependency again; add ${flags} to the RUN.`,
-                    details: { manager, targets: missing.map((d) => d.target) }
-                });
-            }
-        }
-        return hits;
-    }
-};
-
 /** A context this large is worth a .dockerignore even when nothing in it is risky. */
 const LARGE_CONTEXT = 10 * 1024 * 1024;
 const SHOWN = 4;
@@ -48975,7 +49065,7 @@ const missingSyntaxDirective = {
         category: 'lint',
         defaultSeverity: 'info',
         shortDescription: 'BuildKit-only features without a `# syntax=` line',
-        fullDescription: 'Cache and secret mounts, heredocs, `COPY --link`/`--parents`/`--exclude` need a recent Dockerfile frontend. Without a `# syntax=` line the builder uses whatever frontend it bundles, which may be too old (or the legacy builder, which rejects them).',
+        fullDescription: '`RUN --mount` (cache, secret, bind…), `--network` and `--security`, heredocs, and `COPY`/`ADD` with `--chmod`, `--link`, `--parents` or `--exclude` need a recent Dockerfile frontend. Without a `# syntax=` line the builder uses whatever frontend it bundles, which may be too old (or the legacy builder, which rejects them).',
         help: 'Make the first line of the Dockerfile `# syntax=docker/dockerfile:1`.',
         tags: ['reproducibility'],
         examples: {
@@ -49010,12 +49100,10 @@ const base = (p) => {
 function writesOf(step) {
     const out = [];
     if (step.copy && !step.copy.heredoc && step.copy.dest) {
-        const dest = step.copy.dest;
-        const intoDir = dest.endsWith('/') || step.copy.sources.length > 1 || dest === '.';
         for (const source of step.copy.sources) {
-            const kind = secretFileKind(source);
-            if (kind)
-                out.push({ step, path: intoDir ? `${dest.replace(/\/+$/, '')}/${base(source)}` : dest, kind });
+            const written = copiedSecretFile(source, step.copy.dest, step.copy.sources.length);
+            if (written)
+                out.push({ step, ...written });
         }
     }
     for (const cmd of commandsOf(step)) {
@@ -49095,7 +49183,7 @@ const secretInEnvOrArg = {
         category: 'lint',
         defaultSeverity: 'error',
         shortDescription: 'ENV or ARG carries a credential',
-        fullDescription: 'ENV values are stored in the image configuration and ARG values in the history of every RUN that uses them: anyone who can pull the image can read them. Flags names that say secret (TOKEN, SECRET, PASSWORD, PASSWD, PGPASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH; PASS and *_KEY when the value looks like a credential; not *_FILE, *_PATH, *_URL, publicToken, csrf-token) and literal values shaped like tokens. Error in stages that ship, warning in build stages.',
+        fullDescription: 'ENV values are stored in the image configuration and ARG values in the history of every RUN that uses them: anyone who can pull the image can read them. Flags names that say secret (TOKEN, SECRET, PASSWORD, PASSWD, *_PWD, PGPASSWORD, API_KEY, CREDENTIAL, PRIVATE_KEY, AUTH; PASS and *_KEY when the value looks like a credential; not *_FILE, *_PATH, *_URL, publicToken, csrf-token; not values that say no credential is set, such as `NO_API_KEY_SET`) and literal values shaped like tokens. Error in stages that ship, warning in build stages.',
         help: 'Pass build-time credentials as BuildKit secrets and read them only in the RUN that needs them:\n\n```dockerfile\nRUN --mount=type=secret,id=npm_token \\\n    NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n```\nBuild with `docker buildx build --secret id=npm_token,env=NPM_TOKEN .` and give run-time secrets to the container at run time. Rotate any credential that was committed.',
         tags: ['security', 'secret'],
         examples: {
@@ -49210,10 +49298,13 @@ const unpinnedBaseImage = {
                 continue;
             if (ref.tag !== undefined && ref.tag.toLowerCase() !== 'latest')
                 continue;
+            // `FROM $BASE`: say what the ARG default makes of it, since that is what the file pins (or not).
+            const written = stage.fromStep.instruction.getImage() ?? ref.raw;
+            const image = written.includes('$') && written !== ref.raw ? `${written} (${ref.raw} by default)` : ref.raw;
             hits.push({
                 step: stage.fromStep,
                 range: hitRange(stage.fromStep.instruction.getImageRange()),
-                message: `FROM ${ref.raw} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
+                message: `FROM ${image} ${ref.tag ? 'uses latest' : 'has no tag'}, so the base changes under you; pin a version tag (and ideally a digest).`,
                 details: { image: ref.raw, reason: ref.tag ? 'latest' : 'no-tag' },
                 hadolint: ref.tag ? 'DL3007' : 'DL3006'
             });
@@ -54995,7 +55086,7 @@ const deflatedLength = (body, dictionary) => deflateRawSync(body, { level: 6, di
 // memory stays bounded (buffers posted one by one piled up as garbage: +65 MB of RSS on 650 MB). Eval'd
 // CommonJS, so the bundles need no separate worker file.
 const SLOT_BYTES = 2 * UNIT;
-const SLOTS = 32;
+const SLOTS = 64;
 //
 // Each deflateRawSync leaves ~50 KB of output buffers that only a GC frees, and a thread whose heap holds almost
 // nothing is seldom collected: 1,500 samples grew the process by 45 MB. A young-generation collection every 16
@@ -55664,7 +55755,7 @@ const OCI_BLOB = /^blobs\/[^/]+\/[0-9a-f]+$/;
  * Rejects with a UserError when the stream is not a complete image archive.
  */
 async function readImageArchive(stream, subscribers, opts = {}) {
-    const state = { layers: new Map(), aliases: new Map(), json: new Map() };
+    const state = { layers: new Map(), aliases: new Map(), json: new Map(), estimates: [] };
     const outer = tar.extract();
     let failure;
     const failed = new Promise((_, reject) => {
@@ -55697,6 +55788,7 @@ async function readImageArchive(stream, subscribers, opts = {}) {
         if (!outer.destroyed)
             outer.destroy();
     }
+    await Promise.all(state.estimates);
     return assemble(state, subscribers, opts.source);
 }
 async function readOuterEntry(header, entryStream, state, subscribers, opts) {
@@ -55802,29 +55894,32 @@ async function readLayer(key, head, it, archivedBytes, state, subscribers, opts)
     // every byte only re-checks the engine; archives from elsewhere are verified.
     const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
     const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...opts.gzipEstimate });
+    // The estimator never holds up the parse: when the deflate thread's slots are all taken it deflates a sample
+    // itself, and the layer's last samples finish while the next layer streams.
     const tar = await streamLayerTar(key, source, subscribers, {
         hash,
         source: opts.source,
-        // A promise only when samples pile up on the deflate thread: the common path adds no await per chunk.
-        onChunk: estimator
-            ? (chunk) => {
-                estimator.update(chunk);
-                return estimator.inFlight > 24 ? estimator.settle(16) : undefined;
-            }
-            : undefined
+        onChunk: estimator ? (chunk) => estimator.update(chunk) : undefined
     });
     if (feeding)
         await feeding;
-    await estimator?.settle();
-    state.layers.set(key, {
+    const stats = {
         layerKey: key,
         digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
         tarBytes: tar.tarBytes,
         size: tar.size,
         entries: tar.entries,
-        compressedSize: estimator ? estimator.finish() : archivedBytes,
+        compressedSize: archivedBytes,
         compressedExact: gzipped
-    });
+    };
+    state.layers.set(key, stats);
+    if (estimator) {
+        const settled = estimator.settle().then(() => {
+            stats.compressedSize = estimator.finish();
+        });
+        settled.catch(() => { });
+        state.estimates.push(settled);
+    }
 }
 function parseJson$1(state, name, source) {
     const buf = state.json.get(name);

@@ -52,7 +52,7 @@ const deflatedLength = (body: Buffer, dictionary: Buffer | undefined) => deflate
 // memory stays bounded (buffers posted one by one piled up as garbage: +65 MB of RSS on 650 MB). Eval'd
 // CommonJS, so the bundles need no separate worker file.
 const SLOT_BYTES = 2 * UNIT;
-const SLOTS = 32;
+const SLOTS = 64;
 //
 // Each deflateRawSync leaves ~50 KB of output buffers that only a GC frees, and a thread whose heap holds almost
 // nothing is seldom collected: 1,500 samples grew the process by 45 MB. A young-generation collection every 16

@@ -50,7 +50,7 @@ const OCI_BLOB = /^blobs\/[^/]+\/[0-9a-f]+$/;
  * Rejects with a UserError when the stream is not a complete image archive.
  */
 export async function readImageArchive(stream: NodeJS.ReadableStream, subscribers: LayerSubscriber[], opts: ReadOptions = {}): Promise<ImageArchive> {
-  const state: ArchiveState = { layers: new Map(), aliases: new Map(), json: new Map() };
+  const state: ArchiveState = { layers: new Map(), aliases: new Map(), json: new Map(), estimates: [] };
   const outer = tar.extract();
   let failure: unknown;
   const failed = new Promise<never>((_, reject) => {
@@ -84,6 +84,7 @@ export async function readImageArchive(stream: NodeJS.ReadableStream, subscriber
   } finally {
     if (!outer.destroyed) outer.destroy();
   }
+  await Promise.all(state.estimates);
   return assemble(state, subscribers, opts.source);
 }
 
@@ -93,6 +94,8 @@ interface ArchiveState {
   /** Legacy archives symlink a layer.tar already written for the same diff id. */
   aliases: Map<string, string>;
   json: Map<string, Buffer>;
+  /** Size estimates whose samples are still on the deflate thread: awaited once, after the last byte. */
+  estimates: Promise<void>[];
 }
 
 type TarHeader = Omit<tar.Header, 'pax'> & { pax?: Record<string, string> | null };
@@ -225,29 +228,32 @@ async function readLayer(
   // every byte only re-checks the engine; archives from elsewhere are verified.
   const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
   const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...opts.gzipEstimate });
+  // The estimator never holds up the parse: when the deflate thread's slots are all taken it deflates a sample
+  // itself, and the layer's last samples finish while the next layer streams.
   const tar = await streamLayerTar(key, source, subscribers, {
     hash,
     source: opts.source,
-    // A promise only when samples pile up on the deflate thread: the common path adds no await per chunk.
-    onChunk: estimator
-      ? (chunk) => {
-          estimator.update(chunk);
-          return estimator.inFlight > 24 ? estimator.settle(16) : undefined;
-        }
-      : undefined
+    onChunk: estimator ? (chunk) => estimator.update(chunk) : undefined
   });
   if (feeding) await feeding;
-  await estimator?.settle();
 
-  state.layers.set(key, {
+  const stats = {
     layerKey: key,
     digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
     tarBytes: tar.tarBytes,
     size: tar.size,
     entries: tar.entries,
-    compressedSize: estimator ? estimator.finish() : archivedBytes,
+    compressedSize: archivedBytes,
     compressedExact: gzipped
-  });
+  };
+  state.layers.set(key, stats);
+  if (estimator) {
+    const settled = estimator.settle().then(() => {
+      stats.compressedSize = estimator.finish();
+    });
+    settled.catch(() => {});
+    state.estimates.push(settled);
+  }
 }
 
 /** `./a//b/../c/` → `a/c` (re-exported: other stages normalise image paths the same way). */
