@@ -304,27 +304,10 @@ instructionProto.getRawArguments = function (this: Memoised) {
   });
 };
 
-/**
- * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
- * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
- */
-function memoiseArguments(instr: Instruction): void {
-  const target = instr as unknown as { getArgumentsContent: () => string | null; getFlags?: () => unknown[] };
-  const content = target.getArgumentsContent.bind(instr);
-  let contentCache: string | null | undefined;
-  target.getArgumentsContent = () => (contentCache === undefined ? (contentCache = content()) : contentCache);
-  if (typeof target.getFlags === 'function') {
-    const flags = target.getFlags.bind(instr);
-    let flagsCache: unknown[] | undefined;
-    target.getFlags = () => (flagsCache ??= flags()).slice();
-  }
-}
-
 /** Parses the Dockerfile and resolves stages. An unknown `target` or a file BuildKit cannot build is a UserError. */
 export function buildModel(file: string, source: string, target?: string): DockerfileModel {
   const df = DockerfileParser.parse(source);
   const instructions = df.getInstructions();
-  for (const instr of instructions) memoiseArguments(instr);
   assertBuildable(file, source, instructions);
   const stages: Stage[] = [];
   const globalSteps: Step[] = [];
