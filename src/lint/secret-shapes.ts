@@ -63,6 +63,15 @@ export { isSecretName } from '../secrets/rules/secret-name.js';
 
 const TEMPLATE_SUFFIX = /[._-](example|sample|template|tmpl|tpl|dist|defaults?|schema)$/;
 
+// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
+// file is a public (signing) key, whatever its source is called.
+const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
+
+/** True when a COPY destination names a public key (or a keyring folder), so a `*.key` source is not private. */
+export function isPublicKeyDestination(dest: string | undefined): boolean {
+  return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
+}
+
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 export function secretFileKind(path: string): string | undefined {
   const clean = path.replace(/\\/g, '/').replace(/\/+$/, '');

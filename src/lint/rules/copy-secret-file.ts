@@ -1,14 +1,6 @@
-import { copiedSecretFile } from '../secret-shapes.js';
+import { copiedSecretFile, isPublicKeyDestination } from '../secret-shapes.js';
 import { stageSeverity } from '../rule-helpers.js';
 import type { LintRule, RuleHit } from '../types.js';
-
-// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
-// file is a public (signing) key, whatever its source is called.
-const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
-
-function isPublicKeyDestination(dest: string | undefined): boolean {
-  return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
-}
 
 export const copySecretFile: LintRule = {
   meta: {
