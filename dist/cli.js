@@ -10499,6 +10499,13 @@ function findInlineCredentials(text) {
     return found.sort((a, b) => a.index - b.index);
 }
 const TEMPLATE_SUFFIX = /[._-](example|sample|template|tmpl|tpl|dist|defaults?|schema)$/;
+// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
+// file is a public (signing) key, whatever its source is called.
+const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
+/** True when a COPY destination names a public key (or a keyring folder), so a `*.key` source is not private. */
+function isPublicKeyDestination(dest) {
+    return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
+}
 /** A human label when the path names a file that typically holds credentials (`.npmrc`, `id_rsa`, `.aws/`). */
 function secretFileKind(path) {
     const clean = path.replace(/\\/g, '/').replace(/\/+$/, '');
@@ -18507,27 +18514,10 @@ instructionProto.getRawArguments = function () {
         return new mainExports.Argument(a.getValue(), { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } });
     });
 };
-/**
- * dockerfile-ast re-tokenises an instruction's arguments on every getArgumentsContent() and getFlags() call, and
- * the rules ask for them many times: a parsed instruction never changes, so these answer from their first result.
- */
-function memoiseArguments(instr) {
-    const target = instr;
-    const content = target.getArgumentsContent.bind(instr);
-    let contentCache;
-    target.getArgumentsContent = () => (contentCache === undefined ? (contentCache = content()) : contentCache);
-    if (typeof target.getFlags === 'function') {
-        const flags = target.getFlags.bind(instr);
-        let flagsCache;
-        target.getFlags = () => (flagsCache ??= flags()).slice();
-    }
-}
 /** Parses the Dockerfile and resolves stages. An unknown `target` or a file BuildKit cannot build is a UserError. */
 function buildModel(file, source, target) {
     const df = mainExports.DockerfileParser.parse(source);
     const instructions = df.getInstructions();
-    for (const instr of instructions)
-        memoiseArguments(instr);
     assertBuildable(file, source, instructions);
     const stages = [];
     const globalSteps = [];
@@ -18878,12 +18868,6 @@ const consecutiveRun = {
     }
 };
 
-// `COPY jenkins.io-2026.key /war/jenkins-key.pub`, `COPY repo.key /etc/apt/keyrings/`: the destination says the
-// file is a public (signing) key, whatever its source is called.
-const PUBLIC_KEY_DEST = /(\.(pub|asc|gpg)$|(^|\/)(trusted\.gpg\.d|keyrings|rpm-gpg)(\/|$)|pub(lic)?[-_.]?key)/i;
-function isPublicKeyDestination(dest) {
-    return dest !== undefined && PUBLIC_KEY_DEST.test(dest.replace(/\/+$/, ''));
-}
 const copySecretFile = {
     meta: {
         id: 'copy-secret-file',
@@ -26203,9 +26187,8 @@ function splitUnit(input, history) {
 const deflatedLength = (body, dictionary) => deflateRawSync(body, { level: 6, dictionary }).length;
 // The deflate thread: a sample is deflated there while the main thread parses the next bytes of the archive
 // (during `docker save`'s streaming phase the engine has done its work and the second core is free). Samples
-// travel through a fixed set of slots in shared memory, so the thread allocates nothing per sample and its
-// memory stays bounded (buffers posted one by one piled up as garbage: +65 MB of RSS on 650 MB). Eval'd
-// CommonJS, so the bundles need no separate worker file.
+// travel through a fixed set of slots in shared memory, so at most SLOTS of them are in flight and none is
+// copied into a message. Eval'd CommonJS, so the bundles need no separate worker file.
 const SLOT_BYTES = 2 * UNIT;
 const SLOTS = 64;
 //
@@ -27211,9 +27194,7 @@ async function streamLayerTar(layerKey, source, subscribers, opts) {
         for await (const chunk of source) {
             tarBytes += chunk.length;
             opts.hash?.update(chunk);
-            const pending = opts.onChunk?.(chunk);
-            if (pending)
-                await pending;
+            opts.onChunk?.(chunk);
             parser.write(chunk);
         }
         parser.end();

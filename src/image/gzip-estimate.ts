@@ -48,9 +48,8 @@ const deflatedLength = (body: Buffer, dictionary: Buffer | undefined) => deflate
 
 // The deflate thread: a sample is deflated there while the main thread parses the next bytes of the archive
 // (during `docker save`'s streaming phase the engine has done its work and the second core is free). Samples
-// travel through a fixed set of slots in shared memory, so the thread allocates nothing per sample and its
-// memory stays bounded (buffers posted one by one piled up as garbage: +65 MB of RSS on 650 MB). Eval'd
-// CommonJS, so the bundles need no separate worker file.
+// travel through a fixed set of slots in shared memory, so at most SLOTS of them are in flight and none is
+// copied into a message. Eval'd CommonJS, so the bundles need no separate worker file.
 const SLOT_BYTES = 2 * UNIT;
 const SLOTS = 64;
 //

@@ -446,7 +446,7 @@ async function streamLayerTar(
   layerKey: string,
   source: AsyncIterable<Buffer>,
   subscribers: LayerSubscriber[],
-  opts: { hash?: Hash; source?: string; onChunk?: (chunk: Buffer) => void | Promise<void> }
+  opts: { hash?: Hash; source?: string; onChunk?: (chunk: Buffer) => void }
 ): Promise<Omit<LayerTarStats, 'diffId'>> {
   const parser = new LayerTarParser(layerKey, subscribers);
   let tarBytes = 0;
@@ -454,8 +454,7 @@ async function streamLayerTar(
     for await (const chunk of source) {
       tarBytes += chunk.length;
       opts.hash?.update(chunk);
-      const pending = opts.onChunk?.(chunk);
-      if (pending) await pending;
+      opts.onChunk?.(chunk);
       parser.write(chunk);
     }
     parser.end();
