@@ -3,22 +3,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { localEngineSocket } from '../../src/docker/engine-socket.js';
-import { streamDockerSave } from '../../src/image/reader.js';
+import { readImageArchive, streamDockerSave, type PushedArchive } from '../../src/image/reader.js';
 import { UserError } from '../../src/util/errors.js';
 import { buildFixture, fixture, inspect, requireEngine } from '../helpers/engine.js';
 
 requireEngine();
 
-async function digestOf(stream: NodeJS.ReadableStream): Promise<{ sha256: string; bytes: number }> {
+async function digestOf(archive: PushedArchive): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  await archive.run((chunk) => {
     hash.update(chunk);
     bytes += chunk.length;
-  }
+  });
   return { sha256: hash.digest('hex'), bytes };
 }
 
@@ -72,8 +73,47 @@ describe('streamDockerSave from the socket', () => {
   });
 
   it('a reader that gives up midway leaves no export running (the next one starts at once)', async () => {
-    const stream = streamDockerSave(id, 'docker', '/var/run/docker.sock') as NodeJS.ReadableStream & { destroy(): void };
-    for await (const _chunk of stream as AsyncIterable<Buffer>) break; // async iteration's return() destroys it
+    const archive = streamDockerSave(id, 'docker', '/var/run/docker.sock');
+    const gaveUp = await archive
+      .run(() => {
+        throw new Error('reader gave up');
+      })
+      .catch((e: unknown) => e);
+    expect((gaveUp as Error).message).toBe('reader gave up');
     expect(await digestOf(streamDockerSave(id, 'docker', '/var/run/docker.sock'))).toEqual(await digestOf(streamDockerSave(id, 'docker', '')));
+  });
+
+  it.each([
+    ['inside a member', () => 1024 * 1024],
+    ['exactly before the end-of-archive marker', (total: number) => total - 1024]
+  ])('an export cut short %s (the engine closes early) is a UserError, not a short archive', async (_where, cutAt) => {
+    const total = (await digestOf(streamDockerSave(id, 'docker', ''))).bytes;
+    const limit = cutAt(total);
+    // The real engine socket behind a proxy that passes the answer's head and then `limit` bytes of its body.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ia-cut-'));
+    const proxyPath = path.join(dir, 'docker.sock');
+    const server = net.createServer((client) => {
+      const upstream = net.connect('/var/run/docker.sock');
+      client.pipe(upstream);
+      let answer = Buffer.alloc(0);
+      upstream.on('data', (c: Buffer) => {
+        answer = Buffer.concat([answer, c]);
+        const head = answer.indexOf('\r\n\r\n');
+        if (head >= 0 && answer.length >= head + 4 + limit) {
+          upstream.destroy();
+          client.end(answer.subarray(0, head + 4 + limit));
+        }
+      });
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => server.listen(proxyPath, r));
+    try {
+      const err = await readImageArchive(streamDockerSave(id, 'docker', proxyPath), [], { source: ref }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toMatch(/ia-test-image-waste .*(cut short|truncated)/);
+    } finally {
+      server.close();
+    }
+    expect((await readImageArchive(streamDockerSave(id, 'docker', '/var/run/docker.sock'), [], { source: ref })).layerStats.length).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
 // 0.6 CPU-s per 650 MB on a 2-core runner, taken from the thread that analyses); anything the socket cannot do
 // here (another host, a context, TLS, no socket) goes through the CLI as before.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,40 +26,117 @@ export function localEngineSocket(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 export type EngineExport =
-  /** The engine answered 200: `body` is the archive. */
-  | { kind: 'archive'; body: http.IncomingMessage; abort: () => void }
+  /** The engine answered 200: the archive is being pushed to the sink; `done` settles after its last byte. */
+  | { kind: 'archive'; done: Promise<void>; abort: () => void }
   /** The engine answered with an error (its message). */
   | { kind: 'refused'; status: number; message: string }
   /** No engine at that socket (or it does not speak HTTP): use the CLI. */
   | { kind: 'unreachable'; reason: string };
 
-/** Starts `GET /images/get?names=ID` on the socket. Resolves once the engine's answer (or silence) is known. */
-export function requestImageExport(socketPath: string, imageId: string): Promise<EngineExport> {
+/** The connection to the engine failed while the archive was streaming. */
+export class ExportCutShort extends Error {}
+
+/** Receives the archive's bytes in order; a chunk is valid only during the call. A promise returned pauses the flow. */
+export type ChunkSink = (chunk: Buffer) => Promise<void> | undefined | void;
+
+/** The response head is small; anything longer is not the Engine API. */
+const MAX_HEAD_BYTES = 64 * 1024;
+/** One read buffer for the whole export, reused for every read (no allocation or GC per chunk). */
+const READ_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Starts `GET /images/get?names=ID` on the socket and pushes the archive to `sink`. Resolves once the engine's
+ * answer (or silence) is known.
+ *
+ * Plain HTTP/1.0 on a socket that reads into one reused buffer, instead of node's HTTP client: the client's
+ * parser, chunked decoding and a fresh buffer per read cost 0.57–0.66 CPU-s per 650 MB on the thread that also
+ * parses the archive, and the reused buffer 0.14–0.18 (measured here). An HTTP/1.0 answer has no chunked framing:
+ * the body ends when the engine closes the connection, so a cut-short export ends early, and the reader, which
+ * then requires the archive's end-of-archive marker, says so.
+ */
+export function requestImageExport(socketPath: string, imageId: string, sink: ChunkSink): Promise<EngineExport> {
   return new Promise((resolve) => {
-    const req = http.get({ socketPath, path: `/images/get?names=${encodeURIComponent(imageId)}`, headers: { Host: 'docker' } });
-    // No timeout: docker 20.10 writes the whole export to a temporary folder before it answers (about 7 s for
-    // 650 MB here), so the headers come with the first byte; the CLI waits as long.
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: 'unreachable', reason: err.code ?? err.message }));
-    req.on('response', (res) => {
-      if (res.statusCode === 200) {
-        resolve({ kind: 'archive', body: res, abort: () => req.destroy() });
-        return;
+    let head: Buffer | undefined = Buffer.alloc(0);
+    let status = 0;
+    let errorBody = '';
+    let settleBody: { resolve: () => void; reject: (err: unknown) => void } | undefined;
+    let failure: unknown;
+    let sinkFailure: unknown;
+    const socket = net.connect({
+      path: socketPath,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (length: number, buffer: Buffer): boolean => {
+          let chunk = buffer.subarray(0, length);
+          if (head) {
+            // The head is copied (it may span reads); the body after it in this read goes on at once.
+            head = Buffer.concat([head, chunk]);
+            const end = head.indexOf('\r\n\r\n');
+            if (end < 0) {
+              if (head.length > MAX_HEAD_BYTES) socket.destroy(new Error('response head too long'));
+              return true;
+            }
+            const statusLine = head.toString('latin1', 0, head.indexOf('\r\n'));
+            status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+            chunk = head.subarray(end + 4);
+            head = undefined;
+            if (status === 200) {
+              const done = new Promise<void>((res, rej) => (settleBody = { resolve: res, reject: rej }));
+              done.catch(() => {});
+              resolve({ kind: 'archive', done, abort: () => socket.destroy() });
+            } else if (status === 0) {
+              socket.destroy(new Error(`not an HTTP answer: ${statusLine.slice(0, 80)}`));
+              return false;
+            }
+          }
+          if (status !== 200) {
+            if (errorBody.length < 8192) errorBody += chunk.toString('utf8');
+            return true;
+          }
+          if (chunk.length === 0) return true;
+          try {
+            const wait = sink(chunk);
+            if (wait) {
+              socket.pause();
+              wait.then(
+                () => socket.resume(),
+                () => {}
+              );
+            }
+          } catch (err) {
+            sinkFailure = err;
+            socket.destroy();
+            return false;
+          }
+          return true;
+        }
       }
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        if (text.length < 8192) text += c;
-      });
-      res.on('end', () => {
-        let message = text.trim();
+    });
+    socket.on('connect', () => {
+      // No timeout: docker 20.10 writes the whole export to a temporary folder before it answers (about 7 s for
+      // 650 MB here), so the head comes with the first byte; the CLI waits as long.
+      // Not end(): a proxy in front of the engine may take a half-closed request for a client that left.
+      socket.write(`GET /images/get?names=${encodeURIComponent(imageId)} HTTP/1.0\r\nHost: docker\r\n\r\n`);
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      failure ??= err;
+    });
+    socket.on('close', () => {
+      if (head)
+        return resolve({ kind: 'unreachable', reason: failure instanceof Error ? ((failure as NodeJS.ErrnoException).code ?? failure.message) : 'closed' });
+      if (status !== 200) {
+        let message = errorBody.trim();
         try {
-          message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+          message = String((JSON.parse(errorBody) as { message?: unknown }).message ?? message);
         } catch {
           // not JSON: keep the text
         }
-        resolve({ kind: 'refused', status: res.statusCode ?? 0, message });
-      });
-      res.on('error', () => resolve({ kind: 'refused', status: res.statusCode ?? 0, message: text.trim() }));
+        return resolve({ kind: 'refused', status, message });
+      }
+      // What the sink threw is the reader's own error and goes back as is; a transport failure is the engine's.
+      if (sinkFailure !== undefined) settleBody?.reject(sinkFailure);
+      else if (failure) settleBody?.reject(new ExportCutShort(failure instanceof Error ? failure.message : String(failure)));
+      else settleBody?.resolve();
     });
   });
 }

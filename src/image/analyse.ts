@@ -5,11 +5,10 @@ import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, S
 import { UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { FilesystemModel, type FileVisibility } from './fs-model.js';
-import { readImageArchive, streamDockerSave, type ImageArchive } from './reader.js';
+import { readImageArchive, streamDockerSave, type ImageArchive, type PushedArchive } from './reader.js';
 import { runImageRules } from './rules/index.js';
 import type { LayerSubscriber } from './types.js';
 import type { SourceImage } from './sources/types.js';
-import { PassThrough, pipeline, type Readable } from 'node:stream';
 
 export type { FileVisibility, Visibility } from './fs-model.js';
 
@@ -34,7 +33,7 @@ export interface AnalyseOptions {
   /** Layers at the bottom of the stack that belong to the final stage's base image. */
   baseLayerCount?: number;
   /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
-  openArchive?: (imageId: string) => NodeJS.ReadableStream;
+  openArchive?: (imageId: string) => NodeJS.ReadableStream | PushedArchive;
   /** Read from this source (registry, OCI layout, archive) instead of the engine: no `docker` call at all. */
   source?: SourceImage;
   /** Called as the archive streams (often: throttle in the callee) and once more with `done` at the end. */
@@ -52,26 +51,23 @@ export interface ReadProgress {
   done: boolean;
 }
 
-/** Counts the archive's bytes and layers on their way to the reader, without touching the reader. */
-function watchProgress(stream: NodeJS.ReadableStream, layers: number, totalBytes: number, onProgress: (p: ReadProgress) => void) {
+/** Counts the archive's bytes (as the reader reads them) and layers (as their entries arrive). */
+function watchProgress(layers: number, totalBytes: number, onProgress: (p: ReadProgress) => void) {
   const started = Date.now();
   const seen = new Set<string>();
   let bytesRead = 0;
   const report = (done: boolean) =>
     onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
-  const counter = new PassThrough();
-  counter.on('data', (chunk: Buffer) => {
-    bytesRead += chunk.length;
-    report(false);
-  });
-  // pipeline: an error of docker save reaches the reader, and a reader that gives up stops docker save.
-  pipeline(stream as Readable, counter, () => {});
   const subscriber: LayerSubscriber = {
     onEntry: (e) => {
       seen.add(e.layerKey);
     }
   };
-  return { stream: counter, subscriber, finish: () => report(true) };
+  const onBytes = (n: number) => {
+    bytesRead += n;
+    report(false);
+  };
+  return { onBytes, subscriber, finish: () => report(true) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,16 +88,15 @@ export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis>
   const started = Date.now();
   const historySizes = dockerLayerSizes(inspected.Id, runtime);
   historySizes.catch(() => {});
-  let source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
+  const source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
   const progress = opts.onProgress
-    ? watchProgress(source, Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
+    ? watchProgress(Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
     : undefined;
-  if (progress) source = progress.stream;
   const archive = await readImageArchive(
     source,
     [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])],
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
-    { source: ref, verifyDigests: opts.openArchive !== undefined }
+    { source: ref, verifyDigests: opts.openArchive !== undefined, onBytes: progress?.onBytes }
   );
   progress?.finish();
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);

@@ -1,18 +1,15 @@
-// Streams a `docker save` archive once: the outer tar is parsed with tar-stream, each layer tar is parsed by a
-// nested tar-stream extract fed from the outer entry, so neither the archive nor a layer ever touches the disk
-// or sits whole in memory. Handles the legacy layout (`<v1id>/layer.tar`, `<config>.json`, `manifest.json`)
+// Streams a `docker save` archive once: the outer tar and each layer tar inside it are parsed by synchronous push
+// parsers (layer-tar.ts), each chunk going straight from the socket through both, so neither the archive nor a
+// layer ever touches the disk or sits whole in memory. Handles the legacy layout (`<v1id>/layer.tar`, `<config>.json`, `manifest.json`)
 // and the OCI layout (`blobs/sha256/…`, `index.json`, optionally gzip-compressed layer blobs).
 import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
-import { localEngineSocket, requestImageExport } from '../docker/engine-socket.js';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { ExportCutShort, localEngineSocket, requestImageExport, type ChunkSink } from '../docker/engine-socket.js';
 import { UserError, isUserError } from '../util/errors.js';
 import { GzipSizeEstimator, type GzipEstimateOptions } from './gzip-estimate.js';
-import { LayerTarParser, TarFormatError, normalisePath } from './layer-tar.js';
+import { LayerTarParser, TarFormatError, TarPushParser, decodeRawName, normalisePath, type TarMember } from './layer-tar.js';
 import type { ImageLayout, LayerStats, LayerSubscriber } from './types.js';
 
 export interface ImageArchive {
@@ -38,6 +35,8 @@ export interface ReadOptions {
    * is trusted to put each layer where its manifest says, so that path skips the hashing (about 0.3 CPU-s/GB).
    */
   verifyDigests?: boolean;
+  /** Called with each chunk's length as it is read (progress). */
+  onBytes?: (bytes: number) => void;
 }
 
 /** JSON-ish archive members (configs, manifests) are buffered; anything bigger is not what we expect. */
@@ -49,40 +48,38 @@ const OCI_BLOB = /^blobs\/[^/]+\/[0-9a-f]+$/;
  * Reads an image archive from `stream`, feeding every layer entry to `subscribers` as it streams.
  * Rejects with a UserError when the stream is not a complete image archive.
  */
-export async function readImageArchive(stream: NodeJS.ReadableStream, subscribers: LayerSubscriber[], opts: ReadOptions = {}): Promise<ImageArchive> {
+export async function readImageArchive(
+  input: NodeJS.ReadableStream | PushedArchive,
+  subscribers: LayerSubscriber[],
+  opts: ReadOptions = {}
+): Promise<ImageArchive> {
   const state: ArchiveState = { layers: new Map(), aliases: new Map(), json: new Map(), estimates: [] };
-  const outer = tar.extract();
-  let failure: unknown;
-  const failed = new Promise<never>((_, reject) => {
-    outer.on('error', (err: unknown) => {
-      failure ??= err;
-      reject(failure);
-    });
-  });
-  failed.catch(() => {});
-
-  outer.on('entry', (header, entryStream, next) => {
-    readOuterEntry(header as TarHeader, entryStream as unknown as EntryStream, state, subscribers, opts).then(
-      () => next(),
-      (err: unknown) => {
-        failure ??= err;
-        outer.destroy(err instanceof Error ? err : new Error(String(err)));
-      }
-    );
-  });
-  const finished = new Promise<void>((resolve) => outer.on('finish', () => resolve()));
-
+  const archive = new ArchiveParser(state, subscribers, opts);
+  // Every byte goes through synchronous parsers: no stream, iterator or promise per member or chunk, except
+  // the gunzip of a compressed blob (and its backpressure). Nothing keeps a chunk past the call.
+  const take = (chunk: Buffer): Promise<void> | undefined => {
+    archive.write(chunk);
+    opts.onBytes?.(chunk.length);
+    return archive.backpressure();
+  };
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (!outer.write(buf)) await Promise.race([new Promise<void>((r) => outer.once('drain', () => r())), failed]);
+    if (isPushedArchive(input)) {
+      await input.run(take);
+      archive.end();
+      // The engine's export ends when the connection closes: only its end-of-archive marker shows it is whole.
+      if (!archive.ended) throw corrupt('the export ends before its end-of-archive marker (cut short)', opts.source);
+    } else {
+      for await (const chunk of input as AsyncIterable<Buffer | string>) {
+        const wait = take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        if (wait) await wait;
+      }
+      archive.end();
     }
-    outer.end(null);
-    await Promise.race([finished, failed]);
+    await archive.settled();
   } catch (err) {
-    throw asArchiveError(failure ?? err, opts.source);
-  } finally {
-    if (!outer.destroyed) outer.destroy();
+    if (isPushedArchive(input)) input.abort();
+    archive.abort();
+    throw asArchiveError(err instanceof TarFormatError ? corrupt(err.message, opts.source) : err, opts.source);
   }
   await Promise.all(state.estimates);
   return assemble(state, subscribers, opts.source);
@@ -98,100 +95,213 @@ interface ArchiveState {
   estimates: Promise<void>[];
 }
 
-type TarHeader = Omit<tar.Header, 'pax'> & { pax?: Record<string, string> | null };
-/** The parts of a tar-stream (streamx) entry stream used here. */
-interface EntryStream extends AsyncIterable<Buffer> {
-  resume(): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  on(event: string, listener: (...args: any[]) => void): unknown;
+/** Where one member of the outer archive goes. */
+interface MemberSink {
+  data(chunk: Buffer): void;
+  end(): void;
 }
 
-async function readOuterEntry(
-  header: TarHeader,
-  entryStream: EntryStream,
-  state: ArchiveState,
-  subscribers: LayerSubscriber[],
-  opts: ReadOptions
-): Promise<void> {
-  const name = normalisePath(header.name);
-  if (header.type === 'symlink' && LEGACY_LAYER.test(name) && header.linkname) {
-    state.aliases.set(name, normalisePath(posix.join(posix.dirname(name), header.linkname)));
-    return drain(entryStream);
-  }
-  if (header.type !== 'file' && header.type !== 'contiguous-file') return drain(entryStream);
+/** Enough of a blob's start to tell a tar (even an empty one: two zero blocks) from gzip, zstd or JSON. */
+const SNIFF_BYTES = 1024;
 
-  if (LEGACY_LAYER.test(name)) {
-    const it = entryStream[Symbol.asyncIterator]();
-    const head = await peek(it, 512);
-    return readLayer(name, head, it, header.size ?? 0, state, subscribers, opts);
+/** The outer archive (`docker save`, `docker-archive`, `oci-archive`): routes each member to a sink. */
+class ArchiveParser extends TarPushParser {
+  private sink?: MemberSink;
+  /** Gzip-compressed layers still inflating. */
+  private readonly inflating: Promise<void>[] = [];
+  private readonly gunzips: Gunzip[] = [];
+  private failure?: unknown;
+  private drained?: Promise<void>;
+
+  constructor(
+    private readonly archive: ArchiveState,
+    private readonly subscribers: LayerSubscriber[],
+    private readonly opts: ReadOptions
+  ) {
+    super('the archive');
   }
-  if (OCI_BLOB.test(name)) {
-    const it = entryStream[Symbol.asyncIterator]();
-    const head = await peek(it, 512);
-    const kind = sniff(head.buffered);
-    if (kind === 'zstd') {
-      throw new UserError(
-        `The image archive stores layer ${name} compressed with zstd, which this version cannot read.`,
-        'Re-save the image with gzip or uncompressed layers (e.g. rebuild with `--output type=docker,compression=gzip`).'
-      );
+
+  override write(chunk: Buffer): void {
+    if (this.failure) throw this.failure;
+    super.write(chunk);
+    if (this.failure) throw this.failure;
+  }
+
+  /** A promise to await before the next chunk when a gunzip has more input queued than it wants. */
+  backpressure(): Promise<void> | undefined {
+    return this.drained;
+  }
+
+  /** Resolves when every compressed layer has been inflated and parsed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.inflating);
+    if (this.failure) throw this.failure;
+  }
+
+  abort(): void {
+    for (const g of this.gunzips) g.destroy();
+  }
+
+  protected onMember(m: TarMember): boolean {
+    const name = normalisePath(decodeRawName(m.name));
+    this.sink = undefined;
+    if (m.kind === 'symlink' && LEGACY_LAYER.test(name) && m.link) {
+      this.archive.aliases.set(name, normalisePath(posix.join(posix.dirname(name), decodeRawName(m.link))));
+      return false;
     }
-    if (kind === 'gzip' || kind === 'tar') return readLayer(name, head, it, header.size ?? 0, state, subscribers, opts);
-    if (kind === 'json' && (header.size ?? 0) <= MAX_JSON_BYTES) {
-      state.json.set(name, await collect(head, it));
-      return;
+    if (m.kind !== 'file' || (m.type !== 0x30 && m.type !== 0x00 && m.type !== 0x37)) return false;
+    if (LEGACY_LAYER.test(name)) this.sink = this.layerSink(name, m.size, false);
+    else if (OCI_BLOB.test(name)) this.sink = this.sniffingSink(name, m.size);
+    else if (!name.includes('/') && (name.endsWith('.json') || name === 'repositories') && m.size <= MAX_JSON_BYTES) this.sink = this.jsonSink(name);
+    return this.sink !== undefined;
+  }
+
+  protected onMemberData(chunk: Buffer, off: number, len: number): void {
+    this.sink!.data(off === 0 && len === chunk.length ? chunk : chunk.subarray(off, off + len));
+  }
+
+  protected onMemberEnd(): void {
+    const sink = this.sink!;
+    this.sink = undefined;
+    sink.end();
+  }
+
+  private jsonSink(name: string): MemberSink {
+    const parts: Buffer[] = [];
+    return {
+      data: (c) => parts.push(Buffer.from(c)), // copied: a pushed chunk is valid only during the call
+      end: () => this.archive.json.set(name, Buffer.concat(parts))
+    };
+  }
+
+  /** An OCI blob: its first bytes say whether it is a layer (tar or gzip), JSON, or something to skip. */
+  private sniffingSink(name: string, size: number): MemberSink {
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let chosen: MemberSink | null | undefined; // null: skip
+    const choose = () => {
+      const buffered = Buffer.concat(head);
+      const kind = sniff(buffered);
+      if (kind === 'zstd') {
+        throw new UserError(
+          `The image archive stores layer ${name} compressed with zstd, which this version cannot read.`,
+          'Re-save the image with gzip or uncompressed layers (e.g. rebuild with `--output type=docker,compression=gzip`).'
+        );
+      }
+      if (kind === 'gzip' || kind === 'tar') chosen = this.layerSink(name, size, kind === 'gzip');
+      else if (kind === 'json' && size <= MAX_JSON_BYTES) chosen = this.jsonSink(name);
+      else chosen = null;
+      if (chosen && buffered.length > 0) chosen.data(buffered);
+    };
+    return {
+      data: (c) => {
+        if (chosen !== undefined) return chosen?.data(c);
+        head.push(Buffer.from(c));
+        headBytes += c.length;
+        if (headBytes >= SNIFF_BYTES) choose();
+      },
+      end: () => {
+        if (chosen === undefined) choose();
+        chosen?.end();
+      }
+    };
+  }
+
+  /** A layer: parsed as it streams, with its hash and size estimate; a gzip blob is inflated first. */
+  private layerSink(key: string, archivedBytes: number, gzipped: boolean): MemberSink {
+    // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
+    // every byte only re-checks the engine; archives from elsewhere are verified.
+    const hash = this.opts.verifyDigests === false ? undefined : createHash('sha256');
+    // The estimator never holds up the parse: when the deflate thread's slots are all taken it deflates a sample
+    // itself, and the layer's last samples finish while the next layer streams.
+    const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...this.opts.gzipEstimate });
+    const feed = new LayerFeed(key, this.subscribers, hash, estimator);
+    const done = () => {
+      const counts = feed.end();
+      const stats = {
+        layerKey: key,
+        digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
+        ...counts,
+        compressedSize: archivedBytes,
+        compressedExact: gzipped
+      };
+      this.archive.layers.set(key, stats);
+      if (estimator) {
+        const settled = estimator.settle().then(() => {
+          stats.compressedSize = estimator.finish();
+        });
+        settled.catch(() => {});
+        this.archive.estimates.push(settled);
+      }
+    };
+    const guarded = (step: () => void) => {
+      try {
+        step();
+      } catch (err) {
+        this.failure ??= err instanceof TarFormatError ? corrupt(`layer ${key}: ${err.message}`, this.opts.source) : err;
+        this.abort();
+      }
+    };
+    if (!gzipped) {
+      return {
+        data: (c) => guarded(() => feed.write(c)),
+        end: () => guarded(done)
+      };
     }
-    return drainIterator(it);
-  }
-  if (!name.includes('/') && (name.endsWith('.json') || name === 'repositories') && (header.size ?? 0) <= MAX_JSON_BYTES) {
-    const it = entryStream[Symbol.asyncIterator]();
-    state.json.set(name, await collect({ buffered: Buffer.alloc(0), done: false }, it));
-    return;
-  }
-  return drain(entryStream);
-}
-
-interface Peeked {
-  buffered: Buffer;
-  done: boolean;
-}
-
-async function peek(it: AsyncIterator<Buffer>, bytes: number): Promise<Peeked> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const r = await it.next();
-    if (r.done) return { buffered: Buffer.concat(parts), done: true };
-    parts.push(r.value);
-    length += r.value.length;
-  }
-  return { buffered: Buffer.concat(parts), done: false };
-}
-
-async function* rest(head: Peeked, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.buffered.length > 0) yield head.buffered;
-  if (head.done) return;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield r.value;
+    const gunzip = createGunzip();
+    this.gunzips.push(gunzip);
+    gunzip.on('data', (c: Buffer) => guarded(() => feed.write(c)));
+    this.inflating.push(
+      new Promise<void>((resolve) => {
+        gunzip.on('end', () => {
+          guarded(done);
+          resolve();
+        });
+        gunzip.on('error', (err) => {
+          this.failure ??= corrupt(`layer ${key} is not valid gzip (${err.message})`, this.opts.source);
+          resolve();
+        });
+        gunzip.on('close', () => resolve());
+      })
+    );
+    return {
+      data: (c) => {
+        if (this.failure) return;
+        if (!gunzip.write(Buffer.from(c)) && !this.drained) {
+          this.drained = new Promise<void>((resolve) => gunzip.once('drain', resolve)).finally(() => (this.drained = undefined));
+        }
+      },
+      end: () => {
+        gunzip.end();
+      }
+    };
   }
 }
 
-async function collect(head: Peeked, it: AsyncIterator<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of rest(head, it)) parts.push(c);
-  return Buffer.concat(parts);
-}
+/** One layer tar's bytes: counted, hashed and sampled (when asked), and parsed, in that order. */
+class LayerFeed {
+  private readonly parser: LayerTarParser;
+  private tarBytes = 0;
 
-async function drain(s: AsyncIterable<Buffer>): Promise<void> {
-  for await (const _ of s) {
-    // discard
+  constructor(
+    layerKey: string,
+    subscribers: readonly LayerSubscriber[],
+    private readonly hash?: Hash,
+    private readonly estimator?: GzipSizeEstimator
+  ) {
+    this.parser = new LayerTarParser(layerKey, subscribers);
   }
-}
 
-async function drainIterator(it: AsyncIterator<Buffer>): Promise<void> {
-  while (!(await it.next()).done) {
-    // discard
+  write(chunk: Buffer): void {
+    this.tarBytes += chunk.length;
+    this.hash?.update(chunk);
+    this.estimator?.update(chunk);
+    this.parser.write(chunk);
+  }
+
+  end(): { tarBytes: number; size: number; entries: number } {
+    this.parser.end();
+    return { tarBytes: this.tarBytes, size: this.parser.counts.size, entries: this.parser.counts.entries };
   }
 }
 
@@ -203,57 +313,6 @@ function sniff(b: Buffer): 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown' {
   const first = b.toString('utf8', 0, Math.min(b.length, 64)).trimStart()[0];
   if (first === '{' || first === '[') return 'json';
   return 'unknown';
-}
-
-async function readLayer(
-  key: string,
-  head: Peeked,
-  it: AsyncIterator<Buffer>,
-  archivedBytes: number,
-  state: ArchiveState,
-  subscribers: LayerSubscriber[],
-  opts: ReadOptions
-): Promise<void> {
-  const gzipped = sniff(head.buffered) === 'gzip';
-  let source: AsyncIterable<Buffer> = rest(head, it);
-  let feeding: Promise<void> | undefined;
-  if (gzipped) {
-    const gunzip = createGunzip();
-    feeding = pipeline(Readable.from(source), gunzip);
-    feeding.catch(() => {});
-    source = gunzip;
-  }
-
-  // With a trusted manifest (the engine's own `docker save`) the layer's place gives its diff id, so hashing
-  // every byte only re-checks the engine; archives from elsewhere are verified.
-  const hash = opts.verifyDigests === false ? undefined : createHash('sha256');
-  const estimator = gzipped ? undefined : new GzipSizeEstimator(archivedBytes, { offThread: true, ...opts.gzipEstimate });
-  // The estimator never holds up the parse: when the deflate thread's slots are all taken it deflates a sample
-  // itself, and the layer's last samples finish while the next layer streams.
-  const tar = await streamLayerTar(key, source, subscribers, {
-    hash,
-    source: opts.source,
-    onChunk: estimator ? (chunk) => estimator.update(chunk) : undefined
-  });
-  if (feeding) await feeding;
-
-  const stats = {
-    layerKey: key,
-    digest: hash ? `sha256:${hash.digest('hex')}` : undefined,
-    tarBytes: tar.tarBytes,
-    size: tar.size,
-    entries: tar.entries,
-    compressedSize: archivedBytes,
-    compressedExact: gzipped
-  };
-  state.layers.set(key, stats);
-  if (estimator) {
-    const settled = estimator.settle().then(() => {
-      stats.compressedSize = estimator.finish();
-    });
-    settled.catch(() => {});
-    state.estimates.push(settled);
-  }
 }
 
 /** `./a//b/../c/` → `a/c` (re-exported: other stages normalise image paths the same way). */
@@ -341,83 +400,112 @@ function asArchiveError(err: unknown, source?: string): UserError {
 }
 
 /**
- * `docker save REF` as a stream: from the Engine API socket when the CLI would use that socket itself, else from
- * the CLI. The stream ends only after the whole archive arrived (docker exited 0); a failure (unknown image, no
- * engine, an export cut short) destroys it with a UserError carrying the engine's message, so readers never
- * mistake it for a short archive. `socketPath` '' always uses the CLI.
+ * An archive whose bytes are pushed to one synchronous sink, as `docker save` delivers them: each chunk is valid
+ * only during the call (the socket reads into one reused buffer), so nothing may keep it.
+ */
+export interface PushedArchive {
+  readonly kind: 'pushed';
+  /** Starts the flow; resolves after the last byte, rejects with a UserError (or what the sink threw). */
+  run(sink: ChunkSink): Promise<void>;
+  /** Stops the flow (the reader gave up): no export keeps running for nobody. */
+  abort(): void;
+}
+
+export const isPushedArchive = (input: NodeJS.ReadableStream | PushedArchive): input is PushedArchive => (input as PushedArchive).kind === 'pushed';
+
+/**
+ * `docker save REF`: from the Engine API socket when the CLI would use that socket itself, else from the CLI.
+ * run() resolves only after the whole archive arrived (docker exited 0, or the engine closed the connection;
+ * the reader checks the archive's own end marker); a failure (unknown image, no engine, an export cut short)
+ * rejects with a UserError carrying the engine's message. `socketPath` '' always uses the CLI.
  */
 export function streamDockerSave(
   ref: string,
   dockerCommand = 'docker',
   socketPath = dockerCommand === 'docker' ? localEngineSocket() : undefined
-): NodeJS.ReadableStream {
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-  if (!socketPath) {
-    saveWithCli(ref, dockerCommand, out);
-    return out;
-  }
-  void requestImageExport(socketPath, ref).then((answer) => {
-    if (answer.kind === 'unreachable') return out.destroyed ? undefined : saveWithCli(ref, dockerCommand, out);
-    if (answer.kind === 'refused') {
-      out.destroy(
-        answer.status === 404
-          ? new UserError(`Image ${ref} not found locally; build it or check the name.`, answer.message ? `The engine said: ${answer.message}` : undefined)
-          : new UserError(`The engine refused to export ${ref} (HTTP ${answer.status}${answer.message ? `: ${answer.message}` : ''}).`, ENGINE_HINT)
-      );
-      return;
+): PushedArchive {
+  let stop: (() => void) | undefined;
+  let aborted = false;
+  return {
+    kind: 'pushed',
+    abort: () => {
+      aborted = true;
+      stop?.();
+    },
+    run: async (sink) => {
+      if (socketPath) {
+        const answer = await requestImageExport(socketPath, ref, sink);
+        if (answer.kind === 'refused') {
+          throw answer.status === 404
+            ? new UserError(`Image ${ref} not found locally; build it or check the name.`, answer.message ? `The engine said: ${answer.message}` : undefined)
+            : new UserError(`The engine refused to export ${ref} (HTTP ${answer.status}${answer.message ? `: ${answer.message}` : ''}).`, ENGINE_HINT);
+        }
+        if (answer.kind === 'archive') {
+          stop = answer.abort;
+          if (aborted) answer.abort();
+          return answer.done.catch((err: unknown) => {
+            if (!(err instanceof ExportCutShort) || aborted) throw err;
+            throw new UserError(`The engine stopped sending the export of ${ref} before its end (${err.message}).`, ENGINE_HINT);
+          });
+        }
+      }
+      if (aborted) return;
+      return saveWithCli(ref, dockerCommand, sink, (kill) => (stop = kill));
     }
-    const { body, abort } = answer;
-    const cutShort = () => {
-      if (!out.destroyed) out.destroy(new UserError(`The engine stopped sending the export of ${ref} before its end.`, ENGINE_HINT));
-    };
-    body.on('aborted', cutShort);
-    body.on('error', cutShort);
-    body.on('end', () => (body.complete ? out.end() : cutShort()));
-    body.pipe(out, { end: false });
-    // A reader that gives up must not leave the engine exporting into a socket nobody reads.
-    out.on('close', () => {
-      if (!body.complete) abort();
-    });
-  });
-  return out;
+  };
 }
 
 const ENGINE_HINT = 'Check that the Docker engine is running (`docker info`), then re-run the audit.';
 
-function saveWithCli(ref: string, dockerCommand: string, out: PassThrough): void {
-  const child = spawn(dockerCommand, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    if (stderr.length < 8192) stderr += c;
-  });
-  child.stdout.pipe(out, { end: false });
-  child.on('error', (err: NodeJS.ErrnoException) => {
-    out.destroy(
-      err.code === 'ENOENT'
-        ? new UserError(`The \`${dockerCommand}\` CLI was not found on PATH.`, 'Install Docker (with buildx) or add it to PATH, then re-run.')
-        : new UserError(`Could not run \`${dockerCommand} save ${ref}\`: ${err.message}.`)
-    );
-  });
-  child.on('close', (code, signal) => {
-    if (code === 0) {
-      out.end();
-      return;
-    }
-    const detail = stderr.trim();
-    if (/no such image|reference does not exist|not found/i.test(detail)) {
-      out.destroy(new UserError(`Image ${ref} not found locally; build it or check the name.`, detail ? `docker said: ${detail}` : undefined));
-    } else if (!out.destroyed) {
-      out.destroy(
+function saveWithCli(ref: string, dockerCommand: string, sink: ChunkSink, onStart: (kill: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(dockerCommand, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let failure: unknown;
+    // A reader that gives up (corrupt data, error in a subscriber) must not leave docker writing into a pipe.
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    };
+    onStart(kill);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      if (stderr.length < 8192) stderr += c;
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        const wait = sink(chunk);
+        if (wait) {
+          child.stdout.pause();
+          wait.then(
+            () => child.stdout.resume(),
+            () => {}
+          );
+        }
+      } catch (err) {
+        failure = err;
+        kill();
+      }
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      failure ??=
+        err.code === 'ENOENT'
+          ? new UserError(`The \`${dockerCommand}\` CLI was not found on PATH.`, 'Install Docker (with buildx) or add it to PATH, then re-run.')
+          : new UserError(`Could not run \`${dockerCommand} save ${ref}\`: ${err.message}.`);
+    });
+    child.on('close', (code, signal) => {
+      if (failure) return reject(failure);
+      if (code === 0) return resolve();
+      const detail = stderr.trim();
+      if (/no such image|reference does not exist|not found/i.test(detail)) {
+        return reject(new UserError(`Image ${ref} not found locally; build it or check the name.`, detail ? `docker said: ${detail}` : undefined));
+      }
+      reject(
         new UserError(
           `\`${dockerCommand} save ${ref}\` failed (${signal ? `signal ${signal}` : `exit ${code}`})${detail ? `: ${detail}` : ''}.`,
           'Check that the Docker engine is running (`docker info`).'
         )
       );
-    }
-  });
-  // A reader that gives up (corrupt data, error in a subscriber) must not leave docker writing into a pipe.
-  out.on('close', () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill();
+    });
   });
 }
 
@@ -441,26 +529,19 @@ export async function parseLayerTar(layerKey: string, source: AsyncIterable<Buff
   return { diffId: `sha256:${hash.digest('hex')}`, ...tar };
 }
 
-/** The one loop over a layer tar's bytes: hash them (when asked), hand them on, parse the entries. */
+/** The loop over a layer tar's bytes from an async source (registry blobs, OCI layouts). */
 async function streamLayerTar(
   layerKey: string,
   source: AsyncIterable<Buffer>,
   subscribers: LayerSubscriber[],
-  opts: { hash?: Hash; source?: string; onChunk?: (chunk: Buffer) => void }
+  opts: { hash?: Hash; source?: string }
 ): Promise<Omit<LayerTarStats, 'diffId'>> {
-  const parser = new LayerTarParser(layerKey, subscribers);
-  let tarBytes = 0;
+  const feed = new LayerFeed(layerKey, subscribers, opts.hash);
   try {
-    for await (const chunk of source) {
-      tarBytes += chunk.length;
-      opts.hash?.update(chunk);
-      opts.onChunk?.(chunk);
-      parser.write(chunk);
-    }
-    parser.end();
+    for await (const chunk of source) feed.write(chunk);
+    return feed.end();
   } catch (err) {
     if (err instanceof TarFormatError) throw corrupt(`layer ${layerKey}: ${err.message}`, opts.source);
     throw err;
   }
-  return { tarBytes, size: parser.counts.size, entries: parser.counts.entries };
 }
