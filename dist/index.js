@@ -53010,7 +53010,18 @@ class ArchiveParser extends TarPushParser {
                 if (this.failure)
                     return;
                 if (!gunzip.write(Buffer.from(c)) && !this.drained) {
-                    this.drained = new Promise((resolve) => gunzip.once('drain', resolve)).finally(() => (this.drained = undefined));
+                    // No 'drain' comes once the blob's end() has been called: 'finish' (or 'close') then ends the wait.
+                    this.drained = new Promise((resolve) => {
+                        const events = ['drain', 'finish', 'close'];
+                        const done = () => {
+                            for (const e of events)
+                                gunzip.off(e, done);
+                            this.drained = undefined;
+                            resolve();
+                        };
+                        for (const e of events)
+                            gunzip.on(e, done);
+                    });
                 }
             },
             end: () => {
@@ -53179,7 +53190,8 @@ function streamDockerSave(ref, dockerCommand = 'docker', socketPath = dockerComm
 const ENGINE_HINT = 'Check that the Docker engine is running (`docker info`), then re-run the audit.';
 function saveWithCli(ref, dockerCommand, sink, onStart) {
     return new Promise((resolve, reject) => {
-        const child = spawn(dockerCommand, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
+        // `--`: a name is never read as an option.
+        const child = spawn(dockerCommand, ['save', '--', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
         let failure;
         // A reader that gives up (corrupt data, error in a subscriber) must not leave docker writing into a pipe.
         const kill = () => {
@@ -53252,11 +53264,19 @@ async function streamLayerTar(layerKey, source, subscribers, opts) {
 }
 
 /** Counts the archive's bytes (as the reader reads them) and layers (as their entries arrive). */
-function watchProgress(layers, totalBytes, onProgress) {
+function watchProgress(totals, onProgress) {
     const started = Date.now();
     const seen = new Set();
     let bytesRead = 0;
-    const report = (done) => onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
+    // The totals come from `inspect`, which answers while the export is being prepared (before any byte).
+    const report = (done) => onProgress({
+        layersSeen: Math.min(seen.size, totals.layers || seen.size),
+        layers: totals.layers || seen.size,
+        bytesRead,
+        totalBytes: totals.bytes,
+        elapsedMs: Date.now() - started,
+        done
+    });
     const subscriber = {
         onEntry: (e) => {
             seen.add(e.layerKey);
@@ -53272,22 +53292,39 @@ async function analyseImage(opts) {
     const { ref, runtime, config } = opts;
     if (opts.source)
         return analyseSourceImage(opts, opts.source);
-    const inspected = await inspectImage(ref, runtime);
-    if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
-        // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
-        throw new UserError(`Image ${ref} has no filesystem layers (an empty \`FROM scratch\` image): there are no files to measure or scan.`, 'Audit the image your Dockerfile ships (add its COPY/ADD/RUN steps, or pick the right --target), or lint the Dockerfile alone with `image-audit lint`.');
-    }
     const model = new FilesystemModel();
     const started = Date.now();
-    const historySizes = dockerLayerSizes(inspected.Id, runtime);
-    historySizes.catch(() => { });
-    const source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
-    const progress = opts.onProgress
-        ? watchProgress(Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
-        : undefined;
-    const archive = await readImageArchive(source, [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])], 
+    // The export starts first, by name: docker 20.10 spends most of a save preparing it before its first byte, and
+    // `inspect` and `history` run meanwhile. A tag that moves in between is caught below: the archive's config
+    // digest must be the inspected id.
+    const source = (opts.openArchive ?? streamDockerSave)(ref);
+    const totals = { layers: 0, bytes: 0 };
+    const progress = opts.onProgress ? watchProgress(totals, opts.onProgress) : undefined;
+    const reading = readImageArchive(source, [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])], 
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
     { source: ref, verifyDigests: opts.openArchive !== undefined, onBytes: progress?.onBytes });
+    reading.catch(() => { });
+    let inspected;
+    try {
+        inspected = await inspectImage(ref, runtime);
+        if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
+            // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
+            throw new UserError(`Image ${ref} has no filesystem layers (an empty \`FROM scratch\` image): there are no files to measure or scan.`, 'Audit the image your Dockerfile ships (add its COPY/ADD/RUN steps, or pick the right --target), or lint the Dockerfile alone with `image-audit lint`.');
+        }
+    }
+    catch (err) {
+        // What inspect says (not found, empty image) is the clearer message; the export is stopped.
+        if (isPushedArchive(source))
+            source.abort();
+        else
+            source.destroy?.();
+        throw err;
+    }
+    totals.layers = Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0;
+    totals.bytes = Number(inspected.Size) || 0;
+    const historySizes = dockerLayerSizes(inspected.Id, runtime);
+    historySizes.catch(() => { });
+    const archive = await reading;
     progress?.finish();
     applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
     runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);

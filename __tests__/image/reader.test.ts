@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
-import { readImageArchive, normalisePath } from '../../src/image/reader.js';
+import { readImageArchive, normalisePath, type PushedArchive } from '../../src/image/reader.js';
 import { decodeRawName, displayName, displayRawNamesDeep } from '../../src/image/layer-tar.js';
 import type { LayerEntry, LayerSubscriber, ImageLayout } from '../../src/image/types.js';
 import { UserError } from '../../src/util/errors.js';
@@ -259,5 +259,62 @@ describe('normalisePath', () => {
     ['./', '']
   ])('%s → %s', (input, expected) => {
     expect(normalisePath(input)).toBe(expected);
+  });
+});
+
+/** An archive pushed the way the engine socket pushes it: every chunk in ONE buffer, overwritten by the next. */
+function pushedOf(archive: Buffer, chunkSize: number): PushedArchive {
+  let aborted = false;
+  return {
+    kind: 'pushed',
+    abort: () => {
+      aborted = true;
+    },
+    run: async (sink) => {
+      const reused = Buffer.alloc(chunkSize);
+      for (let off = 0; off < archive.length && !aborted; off += chunkSize) {
+        const n = archive.copy(reused, 0, off, Math.min(archive.length, off + chunkSize));
+        const wait = sink(reused.subarray(0, n));
+        reused.fill(0xee); // what a kept chunk would now hold
+        if (wait) await wait;
+      }
+    }
+  };
+}
+
+describe('readImageArchive from a pushed archive (chunks valid only during the call)', () => {
+  it('reads legacy and OCI archives (plain and gzip blobs) exactly as from a stream', async () => {
+    const l0 = await layerTar([
+      { name: 'etc/conf', content: 'a=1\n'.repeat(3000) },
+      { name: 'bin/tool', content: noise(40_000), mode: 0o755 }
+    ]);
+    const l1 = await layerTar([{ name: 'etc/.wh.conf' }, { name: 'srv/data', content: noise(20_000, 4) }]);
+    for (const archive of [
+      (await legacyArchive([l0, l1])).archive,
+      (await ociArchive([l0, l1])).archive,
+      (await ociArchive([l0, l1], { gzip: true })).archive
+    ]) {
+      const fromStream = recorder();
+      const expected = await readImageArchive(streamOf(archive, 777), [fromStream.sub]);
+      for (const chunk of [100, 777, 65536]) {
+        const pushed = recorder();
+        const got = await readImageArchive(pushedOf(archive, chunk), [pushed.sub]);
+        expect(got.layerStats).toEqual(expected.layerStats);
+        expect(got.configDigest).toBe(expected.configDigest);
+        expect(pushed.entries).toEqual(fromStream.entries);
+      }
+    }
+  });
+
+  it('requires the end-of-archive marker: an export that stops between members is cut short', async () => {
+    const l0 = await layerTar([{ name: 'a.txt', content: 'x' }]);
+    const { archive } = await legacyArchive([l0]);
+    // Every member is whole, only the two zero blocks at the end are missing.
+    expect(archive.subarray(archive.length - 1024).every((b) => b === 0)).toBe(true);
+    const cut = archive.subarray(0, archive.length - 1024);
+    expect(cut.subarray(cut.length - 1024).some((b) => b !== 0)).toBe(true);
+    const err = await readImageArchive(pushedOf(cut, 4096), [], { source: 'img' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/img is not usable: the export ends before its end-of-archive marker/);
   });
 });

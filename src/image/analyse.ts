@@ -5,7 +5,7 @@ import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, S
 import { UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { FilesystemModel, type FileVisibility } from './fs-model.js';
-import { readImageArchive, streamDockerSave, type ImageArchive, type PushedArchive } from './reader.js';
+import { isPushedArchive, readImageArchive, streamDockerSave, type ImageArchive, type PushedArchive } from './reader.js';
 import { runImageRules } from './rules/index.js';
 import type { LayerSubscriber } from './types.js';
 import type { SourceImage } from './sources/types.js';
@@ -32,8 +32,8 @@ export interface AnalyseOptions {
   subscribers?: LayerSubscriber[];
   /** Layers at the bottom of the stack that belong to the final stage's base image. */
   baseLayerCount?: number;
-  /** Where the archive comes from; defaults to `docker save <image id>`. Tests and benches inject streams. */
-  openArchive?: (imageId: string) => NodeJS.ReadableStream | PushedArchive;
+  /** Where the archive comes from; defaults to `docker save <ref>`. Tests and benches inject streams. */
+  openArchive?: (ref: string) => NodeJS.ReadableStream | PushedArchive;
   /** Read from this source (registry, OCI layout, archive) instead of the engine: no `docker` call at all. */
   source?: SourceImage;
   /** Called as the archive streams (often: throttle in the callee) and once more with `done` at the end. */
@@ -52,12 +52,20 @@ export interface ReadProgress {
 }
 
 /** Counts the archive's bytes (as the reader reads them) and layers (as their entries arrive). */
-function watchProgress(layers: number, totalBytes: number, onProgress: (p: ReadProgress) => void) {
+function watchProgress(totals: { layers: number; bytes: number }, onProgress: (p: ReadProgress) => void) {
   const started = Date.now();
   const seen = new Set<string>();
   let bytesRead = 0;
+  // The totals come from `inspect`, which answers while the export is being prepared (before any byte).
   const report = (done: boolean) =>
-    onProgress({ layersSeen: Math.min(seen.size, layers), layers, bytesRead, totalBytes, elapsedMs: Date.now() - started, done });
+    onProgress({
+      layersSeen: Math.min(seen.size, totals.layers || seen.size),
+      layers: totals.layers || seen.size,
+      bytesRead,
+      totalBytes: totals.bytes,
+      elapsedMs: Date.now() - started,
+      done
+    });
   const subscriber: LayerSubscriber = {
     onEntry: (e) => {
       seen.add(e.layerKey);
@@ -76,28 +84,42 @@ type Json = any;
 export async function analyseImage(opts: AnalyseOptions): Promise<ImageAnalysis> {
   const { ref, runtime, config } = opts;
   if (opts.source) return analyseSourceImage(opts, opts.source);
-  const inspected = await inspectImage(ref, runtime);
-  if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
-    // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
-    throw new UserError(
-      `Image ${ref} has no filesystem layers (an empty \`FROM scratch\` image): there are no files to measure or scan.`,
-      'Audit the image your Dockerfile ships (add its COPY/ADD/RUN steps, or pick the right --target), or lint the Dockerfile alone with `image-audit lint`.'
-    );
-  }
   const model = new FilesystemModel();
   const started = Date.now();
-  const historySizes = dockerLayerSizes(inspected.Id, runtime);
-  historySizes.catch(() => {});
-  const source = (opts.openArchive ?? streamDockerSave)(inspected.Id);
-  const progress = opts.onProgress
-    ? watchProgress(Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0, Number(inspected.Size) || 0, opts.onProgress)
-    : undefined;
-  const archive = await readImageArchive(
+  // The export starts first, by name: docker 20.10 spends most of a save preparing it before its first byte, and
+  // `inspect` and `history` run meanwhile. A tag that moves in between is caught below: the archive's config
+  // digest must be the inspected id.
+  const source = (opts.openArchive ?? streamDockerSave)(ref);
+  const totals = { layers: 0, bytes: 0 };
+  const progress = opts.onProgress ? watchProgress(totals, opts.onProgress) : undefined;
+  const reading = readImageArchive(
     source,
     [model, ...(opts.subscribers ?? []), ...(progress ? [progress.subscriber] : [])],
     // The engine's own export: a layer's place in its manifest gives its diff id (no re-hashing).
     { source: ref, verifyDigests: opts.openArchive !== undefined, onBytes: progress?.onBytes }
   );
+  reading.catch(() => {});
+  let inspected: Json;
+  try {
+    inspected = await inspectImage(ref, runtime);
+    if (inspected?.RootFS && !(Array.isArray(inspected.RootFS.Layers) && inspected.RootFS.Layers.length > 0)) {
+      // The engine cannot export such an image at all (`docker save`: "empty export - not implemented").
+      throw new UserError(
+        `Image ${ref} has no filesystem layers (an empty \`FROM scratch\` image): there are no files to measure or scan.`,
+        'Audit the image your Dockerfile ships (add its COPY/ADD/RUN steps, or pick the right --target), or lint the Dockerfile alone with `image-audit lint`.'
+      );
+    }
+  } catch (err) {
+    // What inspect says (not found, empty image) is the clearer message; the export is stopped.
+    if (isPushedArchive(source)) source.abort();
+    else (source as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    throw err;
+  }
+  totals.layers = Array.isArray(inspected.RootFS?.Layers) ? inspected.RootFS.Layers.length : 0;
+  totals.bytes = Number(inspected.Size) || 0;
+  const historySizes = dockerLayerSizes(inspected.Id, runtime);
+  historySizes.catch(() => {});
+  const archive = await reading;
   progress?.finish();
   applyDockerSizes(archive, await historySizes.catch(() => undefined), inspected.Size);
   runtime.log.debug(`read ${ref}: ${archive.layerStats.length} layers in ${Date.now() - started} ms`);

@@ -268,7 +268,16 @@ class ArchiveParser extends TarPushParser {
       data: (c) => {
         if (this.failure) return;
         if (!gunzip.write(Buffer.from(c)) && !this.drained) {
-          this.drained = new Promise<void>((resolve) => gunzip.once('drain', resolve)).finally(() => (this.drained = undefined));
+          // No 'drain' comes once the blob's end() has been called: 'finish' (or 'close') then ends the wait.
+          this.drained = new Promise<void>((resolve) => {
+            const events = ['drain', 'finish', 'close'] as const;
+            const done = () => {
+              for (const e of events) gunzip.off(e, done);
+              this.drained = undefined;
+              resolve();
+            };
+            for (const e of events) gunzip.on(e, done);
+          });
         }
       },
       end: () => {
@@ -459,7 +468,8 @@ const ENGINE_HINT = 'Check that the Docker engine is running (`docker info`), th
 
 function saveWithCli(ref: string, dockerCommand: string, sink: ChunkSink, onStart: (kill: () => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(dockerCommand, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `--`: a name is never read as an option.
+    const child = spawn(dockerCommand, ['save', '--', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
     let failure: unknown;
     // A reader that gives up (corrupt data, error in a subscriber) must not leave docker writing into a pipe.
     const kill = () => {
