@@ -23025,12 +23025,20 @@ function localEngineSocket(env = process.env) {
 /** The connection to the engine failed while the archive was streaming. */
 class ExportCutShort extends Error {
 }
+/** Hands `chunk` to `sink`, pausing `flow` until the sink's promise (if any) settles. Throws what the sink threw. */
+function pushChunk(sink, chunk, flow) {
+    const wait = sink(chunk);
+    if (!wait)
+        return;
+    flow.pause();
+    wait.then(() => flow.resume(), () => { });
+}
 /** The response head is small; anything longer is not the Engine API. */
 const MAX_HEAD_BYTES = 64 * 1024;
 /** One read buffer for the whole export, reused for every read (no allocation or GC per chunk). */
 const READ_BUFFER_BYTES = 256 * 1024;
 /**
- * Starts `GET /images/get?names=ID` on the socket and pushes the archive to `sink`. Resolves once the engine's
+ * Starts `GET /images/get?names=REF` on the socket and pushes the archive to `sink`. Resolves once the engine's
  * answer (or silence) is known.
  *
  * Plain HTTP/1.0 on a socket that reads into one reused buffer, instead of node's HTTP client: the client's
@@ -23039,7 +23047,7 @@ const READ_BUFFER_BYTES = 256 * 1024;
  * the body ends when the engine closes the connection, so a cut-short export ends early, and the reader, which
  * then requires the archive's end-of-archive marker, says so.
  */
-function requestImageExport(socketPath, imageId, sink) {
+function requestImageExport(socketPath, ref, sink) {
     return new Promise((resolve) => {
         let head = Buffer.alloc(0);
         let status = 0;
@@ -23084,11 +23092,7 @@ function requestImageExport(socketPath, imageId, sink) {
                     if (chunk.length === 0)
                         return true;
                     try {
-                        const wait = sink(chunk);
-                        if (wait) {
-                            socket.pause();
-                            wait.then(() => socket.resume(), () => { });
-                        }
+                        pushChunk(sink, chunk, socket);
                     }
                     catch (err) {
                         sinkFailure = err;
@@ -23103,7 +23107,7 @@ function requestImageExport(socketPath, imageId, sink) {
             // No timeout: docker 20.10 writes the whole export to a temporary folder before it answers (about 7 s for
             // 650 MB here), so the head comes with the first byte; the CLI waits as long.
             // Not end(): a proxy in front of the engine may take a half-closed request for a client that left.
-            socket.write(`GET /images/get?names=${encodeURIComponent(imageId)} HTTP/1.0\r\nHost: docker\r\n\r\n`);
+            socket.write(`GET /images/get?names=${encodeURIComponent(ref)} HTTP/1.0\r\nHost: docker\r\n\r\n`);
         });
         socket.on('error', (err) => {
             failure ??= err;
@@ -23185,7 +23189,6 @@ function splitUnit(input, history) {
     const dictionary = start > 0 ? input.subarray(Math.max(0, start - WINDOW), start) : history;
     return { runs: (start + (n - end)) / RUN_RATIO, body, dictionary };
 }
-const deflatedLength = (body, dictionary) => deflateRawSync(body, { level: 6, dictionary }).length;
 /** What a unit is deflated for: the level-6 size (head, small streams), a level-1 sample, or a calibrated sample. */
 var Job;
 (function (Job) {
@@ -23195,7 +23198,7 @@ var Job;
 })(Job || (Job = {}));
 function deflateJob(job, body, dictionary) {
     return {
-        level6: job === Job.Level1 ? 0 : deflatedLength(body, dictionary),
+        level6: job === Job.Level1 ? 0 : deflateRawSync(body, { level: 6, dictionary }).length,
         level1: job === Job.Level6 ? 0 : deflateRawSync(body, { level: 1 }).length
     };
 }
@@ -24327,11 +24330,7 @@ function saveWithCli(ref, dockerCommand, sink, onStart) {
             if (failure)
                 return;
             try {
-                const wait = sink(chunk);
-                if (wait) {
-                    child.stdout.pause();
-                    wait.then(() => child.stdout.resume(), () => { });
-                }
+                pushChunk(sink, chunk, child.stdout);
             }
             catch (err) {
                 failure = err;

@@ -39,13 +39,24 @@ export class ExportCutShort extends Error {}
 /** Receives the archive's bytes in order; a chunk is valid only during the call. A promise returned pauses the flow. */
 export type ChunkSink = (chunk: Buffer) => Promise<void> | undefined | void;
 
+/** Hands `chunk` to `sink`, pausing `flow` until the sink's promise (if any) settles. Throws what the sink threw. */
+export function pushChunk(sink: ChunkSink, chunk: Buffer, flow: { pause(): unknown; resume(): unknown }): void {
+  const wait = sink(chunk);
+  if (!wait) return;
+  flow.pause();
+  wait.then(
+    () => flow.resume(),
+    () => {}
+  );
+}
+
 /** The response head is small; anything longer is not the Engine API. */
 const MAX_HEAD_BYTES = 64 * 1024;
 /** One read buffer for the whole export, reused for every read (no allocation or GC per chunk). */
 const READ_BUFFER_BYTES = 256 * 1024;
 
 /**
- * Starts `GET /images/get?names=ID` on the socket and pushes the archive to `sink`. Resolves once the engine's
+ * Starts `GET /images/get?names=REF` on the socket and pushes the archive to `sink`. Resolves once the engine's
  * answer (or silence) is known.
  *
  * Plain HTTP/1.0 on a socket that reads into one reused buffer, instead of node's HTTP client: the client's
@@ -54,7 +65,7 @@ const READ_BUFFER_BYTES = 256 * 1024;
  * the body ends when the engine closes the connection, so a cut-short export ends early, and the reader, which
  * then requires the archive's end-of-archive marker, says so.
  */
-export function requestImageExport(socketPath: string, imageId: string, sink: ChunkSink): Promise<EngineExport> {
+export function requestImageExport(socketPath: string, ref: string, sink: ChunkSink): Promise<EngineExport> {
   return new Promise((resolve) => {
     let head: Buffer | undefined = Buffer.alloc(0);
     let status = 0;
@@ -95,14 +106,7 @@ export function requestImageExport(socketPath: string, imageId: string, sink: Ch
           }
           if (chunk.length === 0) return true;
           try {
-            const wait = sink(chunk);
-            if (wait) {
-              socket.pause();
-              wait.then(
-                () => socket.resume(),
-                () => {}
-              );
-            }
+            pushChunk(sink, chunk, socket);
           } catch (err) {
             sinkFailure = err;
             socket.destroy();
@@ -116,7 +120,7 @@ export function requestImageExport(socketPath: string, imageId: string, sink: Ch
       // No timeout: docker 20.10 writes the whole export to a temporary folder before it answers (about 7 s for
       // 650 MB here), so the head comes with the first byte; the CLI waits as long.
       // Not end(): a proxy in front of the engine may take a half-closed request for a client that left.
-      socket.write(`GET /images/get?names=${encodeURIComponent(imageId)} HTTP/1.0\r\nHost: docker\r\n\r\n`);
+      socket.write(`GET /images/get?names=${encodeURIComponent(ref)} HTTP/1.0\r\nHost: docker\r\n\r\n`);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       failure ??= err;

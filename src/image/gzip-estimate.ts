@@ -53,8 +53,6 @@ function splitUnit(input: Buffer, history: Buffer | undefined): { runs: number; 
   return { runs: (start + (n - end)) / RUN_RATIO, body, dictionary };
 }
 
-const deflatedLength = (body: Buffer, dictionary: Buffer | undefined) => deflateRawSync(body, { level: 6, dictionary }).length;
-
 /** What a unit is deflated for: the level-6 size (head, small streams), a level-1 sample, or a calibrated sample. */
 const enum Job {
   Level6,
@@ -71,7 +69,7 @@ interface Deflated {
 
 function deflateJob(job: Job, body: Buffer, dictionary: Buffer | undefined): Deflated {
   return {
-    level6: job === Job.Level1 ? 0 : deflatedLength(body, dictionary),
+    level6: job === Job.Level1 ? 0 : deflateRawSync(body, { level: 6, dictionary }).length,
     level1: job === Job.Level6 ? 0 : deflateRawSync(body, { level: 1 }).length
   };
 }

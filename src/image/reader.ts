@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { posix } from 'node:path';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { ExportCutShort, localEngineSocket, requestImageExport, type ChunkSink } from '../docker/engine-socket.js';
+import { ExportCutShort, localEngineSocket, pushChunk, requestImageExport, type ChunkSink } from '../docker/engine-socket.js';
 import { UserError, isUserError } from '../util/errors.js';
 import { GzipSizeEstimator, type GzipEstimateOptions } from './gzip-estimate.js';
 import { LayerTarParser, TarFormatError, TarPushParser, decodeRawName, normalisePath, type TarMember } from './layer-tar.js';
@@ -483,14 +483,7 @@ function saveWithCli(ref: string, dockerCommand: string, sink: ChunkSink, onStar
     child.stdout.on('data', (chunk: Buffer) => {
       if (failure) return;
       try {
-        const wait = sink(chunk);
-        if (wait) {
-          child.stdout.pause();
-          wait.then(
-            () => child.stdout.resume(),
-            () => {}
-          );
-        }
+        pushChunk(sink, chunk, child.stdout);
       } catch (err) {
         failure = err;
         kill();
