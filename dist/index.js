@@ -51357,6 +51357,10 @@ async function ensureBuildx(runtime, builder) {
         }
     }
 }
+/** The one message for an image the engine does not have, with what the engine said when it said something. */
+function imageNotFound(ref, said) {
+    return new UserError(`Image ${ref} not found locally; build it or check the name.`, said || undefined);
+}
 async function imageExists(runtime, ref) {
     const k = knownOf(runtime);
     if (k.images.has(ref))
@@ -53170,7 +53174,7 @@ function streamDockerSave(ref, dockerCommand = 'docker', socketPath = dockerComm
                 const answer = await requestImageExport(socketPath, ref, sink);
                 if (answer.kind === 'refused') {
                     throw answer.status === 404
-                        ? new UserError(`Image ${ref} not found locally; build it or check the name.`, answer.message ? `The engine said: ${answer.message}` : undefined)
+                        ? imageNotFound(ref, answer.message && `The engine said: ${answer.message}`)
                         : new UserError(`The engine refused to export ${ref} (HTTP ${answer.status}${answer.message ? `: ${answer.message}` : ''}).`, ENGINE_HINT);
                 }
                 if (answer.kind === 'archive') {
@@ -53231,7 +53235,7 @@ function saveWithCli(ref, dockerCommand, sink, onStart) {
                 return resolve();
             const detail = stderr.trim();
             if (/no such image|reference does not exist|not found/i.test(detail)) {
-                return reject(new UserError(`Image ${ref} not found locally; build it or check the name.`, detail ? `docker said: ${detail}` : undefined));
+                return reject(imageNotFound(ref, detail && `docker said: ${detail}`));
             }
             reject(new UserError(`\`${dockerCommand} save ${ref}\` failed (${signal ? `signal ${signal}` : `exit ${code}`})${detail ? `: ${detail}` : ''}.`, 'Check that the Docker engine is running (`docker info`).'));
         });
@@ -53350,13 +53354,13 @@ async function inspectImage(ref, runtime) {
     const res = await runtime.exec.run('docker', ['image', 'inspect', '--', ref], { silent: true });
     if (res.exitCode !== 0) {
         if (/no such (image|object)/i.test(res.stderr)) {
-            throw new UserError(`Image ${ref} not found locally; build it or check the name.`, `docker said: ${res.stderr.trim()}`);
+            throw imageNotFound(ref, `docker said: ${res.stderr.trim()}`);
         }
         throw new UserError(`\`docker image inspect ${ref}\` failed: ${res.stderr.trim() || `exit ${res.exitCode}`}.`, 'Check that the Docker engine is running (`docker info`).');
     }
     const parsed = JSON.parse(res.stdout);
     if (!parsed[0]?.Id)
-        throw new UserError(`Image ${ref} not found locally; build it or check the name.`);
+        throw imageNotFound(ref);
     return parsed[0];
 }
 /** `docker history` rows, oldest first, with exact byte sizes (Docker's own per-layer accounting). */

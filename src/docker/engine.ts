@@ -57,6 +57,11 @@ export async function ensureBuildx(runtime: Runtime, builder?: string): Promise<
   }
 }
 
+/** The one message for an image the engine does not have, with what the engine said when it said something. */
+export function imageNotFound(ref: string, said?: string): UserError {
+  return new UserError(`Image ${ref} not found locally; build it or check the name.`, said || undefined);
+}
+
 export async function imageExists(runtime: Runtime, ref: string): Promise<boolean> {
   const k = knownOf(runtime);
   if (k.images.has(ref)) return true;

@@ -2,6 +2,7 @@
 // filesystem model (size, waste, residue, packages) and any other subscribers (the secret scanner).
 import type { AuditConfig } from '../config/types.js';
 import type { DirectoryUsage, Finding, HistoryEntry, ImageReport, LayerReport, SpaceReport, WastedFile } from '../report/types.js';
+import { imageNotFound } from '../docker/engine.js';
 import { UserError } from '../util/errors.js';
 import type { Runtime } from '../util/runtime.js';
 import { FilesystemModel, type FileVisibility } from './fs-model.js';
@@ -149,7 +150,7 @@ async function inspectImage(ref: string, runtime: Runtime): Promise<Json> {
   const res = await runtime.exec.run('docker', ['image', 'inspect', '--', ref], { silent: true });
   if (res.exitCode !== 0) {
     if (/no such (image|object)/i.test(res.stderr)) {
-      throw new UserError(`Image ${ref} not found locally; build it or check the name.`, `docker said: ${res.stderr.trim()}`);
+      throw imageNotFound(ref, `docker said: ${res.stderr.trim()}`);
     }
     throw new UserError(
       `\`docker image inspect ${ref}\` failed: ${res.stderr.trim() || `exit ${res.exitCode}`}.`,
@@ -157,7 +158,7 @@ async function inspectImage(ref: string, runtime: Runtime): Promise<Json> {
     );
   }
   const parsed = JSON.parse(res.stdout) as Json[];
-  if (!parsed[0]?.Id) throw new UserError(`Image ${ref} not found locally; build it or check the name.`);
+  if (!parsed[0]?.Id) throw imageNotFound(ref);
   return parsed[0];
 }
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { posix } from 'node:path';
 import { createGunzip, type Gunzip } from 'node:zlib';
+import { imageNotFound } from '../docker/engine.js';
 import { ExportCutShort, localEngineSocket, pushChunk, requestImageExport, type ChunkSink } from '../docker/engine-socket.js';
 import { UserError, isUserError } from '../util/errors.js';
 import { GzipSizeEstimator, type GzipEstimateOptions } from './gzip-estimate.js';
@@ -446,7 +447,7 @@ export function streamDockerSave(
         const answer = await requestImageExport(socketPath, ref, sink);
         if (answer.kind === 'refused') {
           throw answer.status === 404
-            ? new UserError(`Image ${ref} not found locally; build it or check the name.`, answer.message ? `The engine said: ${answer.message}` : undefined)
+            ? imageNotFound(ref, answer.message && `The engine said: ${answer.message}`)
             : new UserError(`The engine refused to export ${ref} (HTTP ${answer.status}${answer.message ? `: ${answer.message}` : ''}).`, ENGINE_HINT);
         }
         if (answer.kind === 'archive') {
@@ -500,7 +501,7 @@ function saveWithCli(ref: string, dockerCommand: string, sink: ChunkSink, onStar
       if (code === 0) return resolve();
       const detail = stderr.trim();
       if (/no such image|reference does not exist|not found/i.test(detail)) {
-        return reject(new UserError(`Image ${ref} not found locally; build it or check the name.`, detail ? `docker said: ${detail}` : undefined));
+        return reject(imageNotFound(ref, detail && `docker said: ${detail}`));
       }
       reject(
         new UserError(
